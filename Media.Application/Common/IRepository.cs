@@ -1,0 +1,30 @@
+using Ardalis.Specification;
+using Media.Domain.Common;
+
+namespace Media.Application.Common;
+
+/// <summary>
+/// Persistence of one aggregate. All repositories of a request share one unit of work:
+/// <see cref="SaveAsync"/> on any of them saves every pending change. A unique index or a
+/// reference that a change violates comes back as a Conflict, never as a database exception.
+/// </summary>
+public interface IRepository<T, in TId> where T : class
+{
+    Task<T?> FindAsync(TId id, CancellationToken ct);
+    Task<T?> FirstOrDefaultAsync(ISpecification<T> spec, CancellationToken ct);
+    Task<IReadOnlyList<T>> ListAsync(ISpecification<T> spec, CancellationToken ct);
+    Task<IReadOnlyList<TResult>> ListAsync<TResult>(ISpecification<T, TResult> spec, CancellationToken ct);
+
+    /// <summary>Counts what the specification selects, ignoring its paging.</summary>
+    Task<int> CountAsync(ISpecification<T> spec, CancellationToken ct);
+
+    Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct);
+
+    /// <summary>Adds and saves.</summary>
+    Task<Result> AddAsync(T entity, CancellationToken ct);
+
+    /// <summary>Removes and saves.</summary>
+    Task<Result> RemoveAsync(T entity, CancellationToken ct);
+
+    Task<Result> SaveAsync(CancellationToken ct);
+}

@@ -1,0 +1,7 @@
+using Media.Application.Common;
+using Media.Domain.Common;
+using Media.Domain.Libraries;
+
+namespace Media.Application.Libraries;
+
+public interface ILibraryRepository : IRepository<Library, LibraryId>;

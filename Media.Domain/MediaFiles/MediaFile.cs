@@ -1,0 +1,68 @@
+using Media.Domain.Common;
+using Media.Domain.Libraries;
+using Media.Domain.MediaItems;
+
+namespace Media.Domain.MediaFiles;
+
+/// <summary>
+/// A file's identity and location: which library, which title (and episode), which path.
+/// Whether it is on disk lives in <see cref="State"/>; there is no season (it follows from the episode) and no status.
+/// </summary>
+public sealed class MediaFile
+{
+    private MediaFile() { } // for EF
+
+    public MediaFileId Id { get; private set; }
+    public LibraryId LibraryId { get; private set; }
+    public MediaItemId MediaItemId { get; private set; }
+    public EpisodeId? EpisodeId { get; private set; }
+    public string Path { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public FileState State { get; private set; } = null!;
+
+    /// <summary>A file of a series names its episode; a file of a movie names none; either belongs to a library of its kind.</summary>
+    public static Result<MediaFile> Create(
+        Library library, MediaItem item, Episode? episode, string path, FileState state, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(state);
+        if (!library.Holds(item.Type)) return MediaFileErrors.WrongLibraryKind(library, item.Type);
+        if (item.Type == MediaType.Series && episode is null) return MediaFileErrors.EpisodeRequired();
+        if (item.Type == MediaType.Movie && episode is not null) return MediaFileErrors.EpisodeNotAllowed();
+        if (episode is not null && !item.HasEpisode(episode.Id)) return MediaFileErrors.EpisodeOfOtherSeries(episode.Id);
+        var normalized = RelativePath.Normalize(path);
+        if (normalized.IsFailure) return normalized.Error!;
+
+        return new MediaFile
+        {
+            Id = MediaFileId.New(), LibraryId = library.Id, MediaItemId = item.Id, EpisodeId = episode?.Id,
+            Path = normalized.Value, CreatedAt = at, State = state,
+        };
+    }
+
+    public void Verified(long size, DateTimeOffset at) => State = FileState.Verified(size, at);
+
+    public void MarkMissing(DateTimeOffset at)
+    {
+        if (State.Exists) State = State.Missing(at);
+    }
+
+    /// <summary>Only a missing file can be forgotten; the file on disk is never touched either way.</summary>
+    public Result CanForget() => State.Exists ? MediaFileErrors.StillExists(Id) : Result.Ok();
+}
+
+public static class MediaFileErrors
+{
+    public static Error NotFound(MediaFileId id) => Error.NotFound("media_file.not_found", $"Media file {id.Value} does not exist.");
+    public static Error StillExists(MediaFileId id) =>
+        Error.Conflict("media_file.exists", $"Media file {id.Value} still exists on disk; only missing files can be forgotten.");
+    public static Error DuplicatePath(string path) =>
+        Error.Conflict("media_file.duplicate_path", $"'{path}' is already a media file of this library.");
+    public static Error WrongLibraryKind(Library library, MediaType type) =>
+        Error.Validation("type", $"A {type.ToString().ToLowerInvariant()} cannot go into the {library.Kind.ToString().ToLowerInvariant()} library '{library.Name}'.");
+    public static Error EpisodeRequired() => Error.Validation("episodes", "A file of a series must name its episode.");
+    public static Error EpisodeNotAllowed() => Error.Validation("episodes", "A file of a movie has no episode.");
+    public static Error EpisodeOfOtherSeries(EpisodeId id) =>
+        Error.Validation("episodes", $"Episode {id.Value} does not belong to this series.");
+}

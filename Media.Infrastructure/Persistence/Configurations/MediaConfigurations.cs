@@ -1,0 +1,119 @@
+using Media.Domain.Imports;
+using Media.Domain.Libraries;
+using Media.Domain.MediaFiles;
+using Media.Domain.MediaItems;
+using Media.Domain.Unmatched;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Media.Infrastructure.Persistence.Configurations;
+
+[SchemaGroup(5)]
+internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaItem>
+{
+    public void Configure(EntityTypeBuilder<MediaItem> b)
+    {
+        b.ToTable("media_item");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Title).HasMaxLength(MediaItem.MaxTitleLength);
+        b.Property(m => m.OriginalTitle).HasMaxLength(MediaItem.MaxTitleLength);
+        b.HasIndex(m => new { m.Type, m.TmdbId }).IsUnique();
+        b.HasIndex(m => m.Title);
+        b.HasMany(m => m.Seasons).WithOne().HasForeignKey(s => s.MediaItemId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(m => m.Seasons).HasField("_seasons");
+    }
+}
+
+[SchemaGroup(5)]
+internal sealed class SeasonConfiguration : IEntityTypeConfiguration<Season>
+{
+    public void Configure(EntityTypeBuilder<Season> b)
+    {
+        b.ToTable("season");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Number).HasColumnName("season_number");
+        b.Property(s => s.Name).HasMaxLength(MediaItem.MaxTitleLength);
+        b.HasIndex(s => new { s.MediaItemId, s.Number }).IsUnique();
+        b.HasMany(s => s.Episodes).WithOne().HasForeignKey(e => e.SeasonId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(s => s.Episodes).HasField("_episodes");
+    }
+}
+
+[SchemaGroup(5)]
+internal sealed class EpisodeConfiguration : IEntityTypeConfiguration<Episode>
+{
+    public void Configure(EntityTypeBuilder<Episode> b)
+    {
+        b.ToTable("episode");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Number).HasColumnName("episode_number");
+        b.Property(e => e.Title).HasMaxLength(MediaItem.MaxTitleLength);
+        b.HasIndex(e => new { e.SeasonId, e.Number }).IsUnique();
+    }
+}
+
+[SchemaGroup(5)]
+internal sealed class MediaFileConfiguration : IEntityTypeConfiguration<MediaFile>
+{
+    public void Configure(EntityTypeBuilder<MediaFile> b)
+    {
+        b.ToTable("media_file");
+        b.HasKey(f => f.Id);
+        b.Property(f => f.Path).HasMaxLength(Domain.Common.RelativePath.MaxLength);
+        b.HasIndex(f => new { f.LibraryId, f.Path }).IsUnique();
+        b.HasIndex(f => f.MediaItemId);
+        b.HasIndex(f => f.EpisodeId);
+        b.HasOne<Library>().WithMany().HasForeignKey(f => f.LibraryId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<MediaItem>().WithMany().HasForeignKey(f => f.MediaItemId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Episode>().WithMany().HasForeignKey(f => f.EpisodeId).OnDelete(DeleteBehavior.Cascade);
+        b.OwnsOne(f => f.State, s =>
+        {
+            s.ToTable("media_file_state");
+            s.WithOwner().HasForeignKey("media_file_id");
+            s.HasKey("media_file_id");
+            s.Property(x => x.Exists).HasColumnName("file_exists");
+            s.Property(x => x.Size).HasColumnName("file_size");
+            s.Property(x => x.LastVerifiedAt).HasColumnName("last_verified_at");
+            s.HasIndex(x => x.Exists);
+        });
+        b.Navigation(f => f.State).IsRequired();
+    }
+}
+
+[SchemaGroup(5)]
+internal sealed class ImportAttemptConfiguration : IEntityTypeConfiguration<ImportAttempt>
+{
+    public void Configure(EntityTypeBuilder<ImportAttempt> b)
+    {
+        b.ToTable("media_file_import");
+        b.HasKey(i => i.Id);
+        b.Property(i => i.SourcePath).HasMaxLength(4096);
+        b.Property(i => i.DestinationPath).HasMaxLength(4096);
+        b.Property(i => i.ErrorCode).HasMaxLength(64);
+        b.Property(i => i.Error).HasMaxLength(ImportAttempt.MaxMessageLength);
+        // History outlives the file it describes: forgetting a file keeps its import records.
+        b.HasOne<MediaFile>().WithMany().HasForeignKey(i => i.MediaFileId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(i => new { i.MediaFileId, i.AttemptedAt });
+        b.HasIndex(i => new { i.DownloadJobId, i.AttemptedAt });
+        b.HasIndex(i => new { i.AttemptedAt, i.Id });
+    }
+}
+
+[SchemaGroup(5)]
+internal sealed class UnmatchedFileConfiguration : IEntityTypeConfiguration<UnmatchedFile>
+{
+    public void Configure(EntityTypeBuilder<UnmatchedFile> b)
+    {
+        b.ToTable("unmatched_file");
+        b.HasKey(u => u.Id);
+        b.Property(u => u.Path).HasMaxLength(Domain.Common.RelativePath.MaxLength);
+        b.HasIndex(u => new { u.LibraryId, u.Path }).IsUnique();
+        // The queue is read pending-first in discovery order; these keep deep pages cheap.
+        b.HasIndex(u => new { u.Status, u.DiscoveredAt, u.Id });
+        b.HasIndex(u => new { u.LibraryId, u.Status, u.DiscoveredAt, u.Id });
+        b.HasOne<Library>().WithMany().HasForeignKey(u => u.LibraryId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<MediaFile>().WithMany().HasForeignKey(u => u.MediaFileId).OnDelete(DeleteBehavior.SetNull);
+        b.OwnsMany(u => u.Suggestions, s => s.ToJson("suggestions"));
+        b.Navigation(u => u.Suggestions).HasField("_suggestions");
+    }
+}
