@@ -1,1 +1,57 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mapster;
+using Media.Api;
+using Media.Api.Auth;
+using Media.Api.Endpoints;
+using Media.Api.Problems;
+using Media.Application.Libraries;
+using Media.Domain.Users;
+using Media.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddMediaInfrastructure(builder.Configuration);
+builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
+    .AddClasses(c => c.Where(t => t.Name.EndsWith("Handler", StringComparison.Ordinal)), publicOnly: false)
+    .AsSelf().WithScopedLifetime());
+TypeAdapterConfig.GlobalSettings.Scan(typeof(CreateLibraryHandler).Assembly);
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+builder.Services.AddExceptionHandler<ExceptionProblems>();
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization(o =>
+{
+    foreach (var permission in Permission.All)
+        o.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyAuthenticationHandler.PermissionClaim, permission));
+});
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityScheme>());
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+
+var v1 = app.MapGroup("/v1").RequireAuthorization();
+v1.MapLibraries();
+
+await Startup.PrepareDatabaseAsync(app);
+await app.RunAsync();
+
+public partial class Program;

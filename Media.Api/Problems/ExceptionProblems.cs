@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Media.Api.Problems;
+
+/// <summary>
+/// Exceptions become problem details: a malformed request is the client's 400 (with what was wrong),
+/// anything else is a 500 that says nothing of the internals (the log has the details).
+/// </summary>
+internal sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = new ProblemDetails
+            {
+                Status = bad.StatusCode, Title = "Bad request",
+                Detail = bad.InnerException is JsonException json ? $"The request body is not valid JSON for this endpoint: {json.Message}" : bad.Message,
+            };
+            if (bad.InnerException is JsonException { Path: { Length: > 0 } path } jsonError)
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [path.TrimStart('$', '.')] = [jsonError.Message] };
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError, Title = "Internal server error",
+                Detail = "An unexpected error occurred. It has been logged.",
+            };
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

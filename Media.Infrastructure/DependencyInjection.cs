@@ -1,0 +1,47 @@
+using Media.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Media.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Adapters: the database of the configured provider, repositories by convention, health checks.</summary>
+    public static IServiceCollection AddMediaInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = DatabaseSettings.From(configuration);
+        services.AddSingleton(database);
+        if (database.Provider == DatabaseProvider.Postgres)
+            services.AddDbContext<MediaDbContext, PostgresMediaDbContext>(o => o.UsePostgresMedia(database.ConnectionString));
+        else
+            services.AddDbContext<MediaDbContext, SqliteMediaDbContext>(o => o.UseSqliteMedia(database.ConnectionString));
+
+        services.Scan(s => s.FromAssemblyOf<MediaDbContext>()
+            .AddClasses(c => c.Where(t => t.Name.EndsWith("Repository", StringComparison.Ordinal)), publicOnly: false)
+            .AsImplementedInterfaces().WithScopedLifetime());
+        services.AddScoped<DatabaseMigrator>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}
+
+/// <summary>Ready when a query reaches the database.</summary>
+internal sealed class DatabaseHealthCheck(MediaDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The database does not answer.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Ardalis.Specification;
+using Media.Application.Common;
+using Media.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Media.Infrastructure.Persistence.Repositories;
+
+/// <summary>The shared part of every repository: one scoped DbContext is the unit of work of a request.</summary>
+internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T, TId> where T : class where TId : struct
+{
+    protected MediaDbContext Db { get; } = db;
+
+    /// <summary>The aggregate with everything that belongs to it; repositories of larger aggregates add includes.</summary>
+    protected virtual IQueryable<T> Aggregate => Db.Set<T>();
+
+    public virtual async Task<T?> FindAsync(TId id, CancellationToken ct) =>
+        await Aggregate.FirstOrDefaultAsync(e => EF.Property<TId>(e, "Id").Equals(id), ct);
+
+    public Task<T?> FirstOrDefaultAsync(ISpecification<T> spec, CancellationToken ct) =>
+        SpecificationEvaluator.Apply(Aggregate, spec).FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyList<T>> ListAsync(ISpecification<T> spec, CancellationToken ct) =>
+        await SpecificationEvaluator.Apply(Aggregate, spec).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<TResult>> ListAsync<TResult>(ISpecification<T, TResult> spec, CancellationToken ct) =>
+        await SpecificationEvaluator.Apply(Db.Set<T>(), spec).ToListAsync(ct);
+
+    public Task<int> CountAsync(ISpecification<T> spec, CancellationToken ct) =>
+        SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).CountAsync(ct);
+
+    public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>
+        SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).AnyAsync(ct);
+
+    public async Task<Result> AddAsync(T entity, CancellationToken ct)
+    {
+        Db.Set<T>().Add(entity);
+        return await SaveAsync(ct);
+    }
+
+    public async Task<Result> RemoveAsync(T entity, CancellationToken ct)
+    {
+        Db.Set<T>().Remove(entity);
+        return await SaveAsync(ct);
+    }
+
+    public async Task<Result> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Db.SaveChangesAsync(ct);
+            return Result.Ok();
+        }
+        catch (DbUpdateException e) when (DbErrors.ToError(e, Db) is { } error)
+        {
+            // The unit of work failed as a whole; forget its changes so the context stays usable.
+            Db.ChangeTracker.Clear();
+            return error;
+        }
+    }
+}

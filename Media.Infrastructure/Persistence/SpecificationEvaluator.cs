@@ -1,0 +1,74 @@
+using System.Linq.Expressions;
+using Ardalis.Specification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Media.Infrastructure.Persistence;
+
+/// <summary>
+/// Turns an Ardalis specification into an EF query: where, order, includes, paging, tracking.
+/// (Ardalis.Specification.EntityFrameworkCore is not served here; this covers what our specifications use.)
+/// </summary>
+internal static class SpecificationEvaluator
+{
+    public static IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> spec, bool paging = true) where T : class
+    {
+        foreach (var include in IncludePaths(spec)) query = query.Include(include);
+        foreach (var where in spec.WhereExpressions) query = query.Where(where.Filter);
+        query = Order(query, spec);
+
+        if (paging)
+        {
+            if (spec.Skip is > 0 and var skip) query = query.Skip(skip);
+            if (spec.Take is > 0 and var take) query = query.Take(take);
+        }
+
+        if (spec.AsNoTracking) query = query.AsNoTracking();
+        else if (spec.AsNoTrackingWithIdentityResolution) query = query.AsNoTrackingWithIdentityResolution();
+        if (spec.AsSplitQuery) query = query.AsSplitQuery();
+        return query;
+    }
+
+    public static IQueryable<TResult> Apply<T, TResult>(IQueryable<T> query, ISpecification<T, TResult> spec) where T : class =>
+        spec.Selector is { } selector
+            ? Apply(query, (ISpecification<T>)spec).Select(selector)
+            : throw new InvalidOperationException($"{spec.GetType().Name} has no Select.");
+
+    private static IQueryable<T> Order<T>(IQueryable<T> query, ISpecification<T> spec)
+    {
+        IOrderedQueryable<T>? ordered = null;
+        foreach (var order in spec.OrderExpressions)
+        {
+            ordered = order.OrderType switch
+            {
+                OrderTypeEnum.OrderBy => query.OrderBy(order.KeySelector),
+                OrderTypeEnum.OrderByDescending => query.OrderByDescending(order.KeySelector),
+                OrderTypeEnum.ThenBy => ordered!.ThenBy(order.KeySelector),
+                OrderTypeEnum.ThenByDescending => ordered!.ThenByDescending(order.KeySelector),
+                _ => throw new NotSupportedException($"Order type {order.OrderType}."),
+            };
+            query = ordered;
+        }
+        return query;
+    }
+
+    // Include/ThenInclude chains become dotted paths ("Seasons.Episodes"), which EF includes as one.
+    private static List<string> IncludePaths<T>(ISpecification<T> spec)
+    {
+        var paths = new List<string>(spec.IncludeStrings);
+        foreach (var include in spec.IncludeExpressions)
+        {
+            var member = MemberPath(include.LambdaExpression.Body);
+            if (include.Type == IncludeTypeEnum.ThenInclude && paths.Count > 0) paths[^1] = $"{paths[^1]}.{member}";
+            else paths.Add(member);
+        }
+        return paths;
+    }
+
+    private static string MemberPath(Expression body) => body switch
+    {
+        MemberExpression { Expression: ParameterExpression } m => m.Member.Name,
+        MemberExpression m => $"{MemberPath(m.Expression!)}.{m.Member.Name}",
+        UnaryExpression { NodeType: ExpressionType.Convert } u => MemberPath(u.Operand),
+        _ => throw new NotSupportedException($"Only member paths can be included, not '{body}'."),
+    };
+}
