@@ -1,0 +1,70 @@
+#!/usr/bin/env pwsh
+# Media's one build script. Targets:
+#   run    start the API (SQLite in ./data unless configured; extra arguments go to the app, e.g. --urls)
+#   test   install what the tests need (Debian, as root), run every test, print "N passed, N failed, N skipped"
+#   bench  the benchmarks (not written yet)
+param(
+    [Parameter(Position = 0)][ValidateSet('run', 'test', 'bench')][string]$Target = 'run',
+    [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+function Test-Command([string]$Name) { $null -ne (Get-Command $Name -ErrorAction SilentlyContinue) }
+
+function Find-PostgresBin {
+    $versions = Get-ChildItem '/usr/lib/postgresql' -Directory -ErrorAction SilentlyContinue |
+        Where-Object { Test-Path (Join-Path $_.FullName 'bin/initdb') } |
+        Sort-Object { [int]($_.Name -replace '\D', '') } -Descending
+    if ($versions) { return (Join-Path $versions[0].FullName 'bin') }
+    if (Test-Command 'initdb') { return (Split-Path (Get-Command initdb).Source) }
+    return $null
+}
+
+# The tests run real servers from Debian's packages; install the missing ones when we may.
+function Install-TestDependencies {
+    $missing = @()
+    if (-not (Find-PostgresBin)) { $missing += 'postgresql' }
+    if ($missing.Count -eq 0) { return }
+    $isRoot = (Test-Command 'id') -and ((& id -u) -eq '0')
+    if (-not ((Test-Command 'apt-get') -and $isRoot)) {
+        Write-Warning "Missing Debian packages: $($missing -join ', '). Install them (as root: apt-get install $($missing -join ' ')); tests that need them will fail."
+        return
+    }
+    Write-Host "Installing $($missing -join ', ') with apt-get..."
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Null
+    & apt-get install -y -qq --no-install-recommends @missing | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)." }
+}
+
+function Invoke-Tests {
+    Install-TestDependencies
+    $results = Join-Path $PSScriptRoot 'TestResults'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    & dotnet test Media.sln -c Release --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $results @Rest
+    $code = $LASTEXITCODE
+
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $results -Filter '*.trx' -Recurse -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.total - [int]$counters.passed - [int]$counters.failed - [int]$counters.error - [int]$counters.timeout - [int]$counters.aborted
+    }
+    if ($code -ne 0 -and $failed -eq 0) { $failed = 1 } # the run itself broke (build error, crashed host)
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    exit $code
+}
+
+switch ($Target) {
+    'run' {
+        & dotnet run --project Media.Api/Media.Api.csproj -c Release -- @Rest
+        exit $LASTEXITCODE
+    }
+    'test' { Invoke-Tests }
+    'bench' {
+        Write-Error 'build.ps1 bench: the benchmarks are not written yet (see the benchmarks issue).' -ErrorAction Continue
+        exit 2
+    }
+}
