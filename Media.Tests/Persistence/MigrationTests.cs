@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Persistence;
+
+[TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
+public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
+{
+    private static readonly string[] Groups =
+    [
+        "0001_extensions_auth", "0002_seed_roles_permissions", "0003_settings", "0004_library", "0005_media",
+        "0006_policy_name_template", "0007_downloader", "0008_download_job", "0009_api_cache",
+    ];
+
+    // The seed's tables and the columns it names (a subset of what each table has).
+    private static readonly Dictionary<string, string[]> Tables = new()
+    {
+        ["permission"] = ["code"],
+        ["role"] = ["id", "name"],
+        ["role_permission"] = ["role_id", "permission_code"],
+        ["app_user"] = ["id", "username", "password_hash", "api_key_hash", "role_id"],
+        ["app_setting"] = ["key", "value"],
+        ["library"] = ["id", "name", "kind", "storage_provider", "storage_root"],
+        ["media_item"] = ["id", "type", "tmdb_id", "title", "original_title", "year"],
+        ["season"] = ["id", "media_item_id", "season_number"],
+        ["episode"] = ["id", "season_id", "episode_number", "title", "air_date"],
+        ["media_file"] = ["id", "library_id", "media_item_id", "episode_id", "path", "created_at"],
+        ["media_file_state"] = ["media_file_id", "file_exists", "file_size", "last_verified_at"],
+        ["media_file_import"] = ["id", "media_file_id", "download_job_id", "method", "source_path", "destination_path", "succeeded", "error_code", "error", "attempted_at"],
+        ["unmatched_file"] = ["id", "library_id", "path", "size", "discovered_at", "suggestions", "status", "resolved_at", "media_file_id"],
+        ["policy"] = ["id", "library_id", "name"],
+        ["rule"] = ["id", "policy_id", "kind", "value"],
+        ["action"] = ["id", "policy_id", "kind", "value"],
+        ["name_template"] = ["id", "name", "kind", "pattern"],
+        ["downloader"] = ["id", "name", "kind", "url", "username", "protected_password", "enabled"],
+        ["download_job"] = ["id", "media_item_id", "library_id", "downloader_id", "source", "status", "progress"],
+        ["download_job_episode"] = ["download_job_id", "episode_id"],
+        ["api_cache"] = ["key", "value", "expires_at"],
+    };
+
+    [Test]
+    public async Task AllNineGroupsApplied_InOrder()
+    {
+        var applied = (await Get<MediaDbContext>().Database.GetAppliedMigrationsAsync(Ct)).ToList();
+        Assert.That(applied.Select(m => m[(m.IndexOf('_') + 1)..]), Is.EqualTo(Groups));
+        Assert.That(await Get<MediaDbContext>().Database.GetPendingMigrationsAsync(Ct), Is.Empty);
+    }
+
+    [Test]
+    public async Task Schema_HasTheSeedsTablesAndColumns()
+    {
+        foreach (var (table, columns) in Tables)
+            Assert.That(await ColumnsOf(table), Is.SupersetOf(columns), table);
+    }
+
+    [Test]
+    public async Task Schema_LacksWhatTheSeedRemoved()
+    {
+        Assert.That(await ColumnsOf("media_file"), Has.None.EqualTo("season_id").And.None.EqualTo("status"));
+        Assert.That(await ColumnsOf("download_job"), Has.None.EqualTo("season_id"));
+    }
+
+    [Test]
+    public async Task Schema_HasTheUniqueIndexes()
+    {
+        var indexes = await UniqueIndexes();
+        Assert.That(indexes, Is.SupersetOf(new[]
+        {
+            "ix_media_item_type_tmdb_id", "ix_media_file_library_id_path", "ix_unmatched_file_library_id_path", "ix_library_storage_root",
+        }));
+    }
+
+    [Test]
+    public async Task Suggestions_AreJsonb_OnPostgres()
+    {
+        if (Provider != Provider.Postgres) Assert.Ignore("SQLite stores JSON as text.");
+        var type = await Scalar("SELECT data_type FROM information_schema.columns WHERE table_name = 'unmatched_file' AND column_name = 'suggestions'");
+        Assert.That(type, Is.EqualTo("jsonb"));
+    }
+
+    [Test]
+    public async Task SeveralInstancesMigratingAtOnce_AllSucceed()
+    {
+        var (connectionString, directory) = await TestDatabases.CreateAsync(Provider);
+        try
+        {
+            var instances = Enumerable.Range(0, 4).Select(_ => TestDatabases.Services(Provider, connectionString)).ToList();
+            await Task.WhenAll(instances.Select(async services =>
+            {
+                await using var scope = services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
+            }));
+            await using var check = instances[0].CreateAsyncScope();
+            var applied = await check.ServiceProvider.GetRequiredService<MediaDbContext>().Database.GetAppliedMigrationsAsync(Ct);
+            Assert.That(applied.Count(), Is.EqualTo(Groups.Length));
+            foreach (var instance in instances) await instance.DisposeAsync();
+        }
+        finally
+        {
+            TestDatabases.DeleteSqlite(directory);
+        }
+    }
+
+    private async Task<List<string>> ColumnsOf(string table) => await Strings(Provider == Provider.Postgres
+        ? $"SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}'"
+        : $"SELECT name FROM pragma_table_info('{table}')");
+
+    private async Task<List<string>> UniqueIndexes() => await Strings(Provider == Provider.Postgres
+        ? "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE INDEX%'"
+        : "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE INDEX%'");
+
+    private async Task<string?> Scalar(string sql) => (await Strings(sql)).SingleOrDefault();
+
+    private async Task<List<string>> Strings(string sql)
+    {
+        var connection = Get<MediaDbContext>().Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(Ct);
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct)) values.Add(reader.GetString(0));
+        return values;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Media.Application.Users;
+using Media.Domain.Common;
+using Media.Domain.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Support;
+
+/// <summary>The real API host on a fresh database of the given provider, with a known admin key.</summary>
+public sealed class MediaApiFactory : WebApplicationFactory<Program>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string? _sqliteDirectory;
+    private readonly Action<IServiceCollection>? _services;
+
+    private MediaApiFactory(Provider provider, string connectionString, string? sqliteDirectory, Action<IServiceCollection>? services)
+    {
+        (Provider, ConnectionString, _sqliteDirectory, _services) = (provider, connectionString, sqliteDirectory, services);
+        _settings = TestDatabases.Settings(provider, connectionString);
+        _settings["Auth:BootstrapApiKey"] = AdminKey;
+        _settings["Media:DataDirectory"] = sqliteDirectory ?? Path.Combine(Path.GetTempPath(), $"media-data-{Guid.NewGuid():N}");
+    }
+
+    public Provider Provider { get; }
+    public string ConnectionString { get; }
+    public string AdminKey { get; } = ApiKeys.Generate();
+
+    public static async Task<MediaApiFactory> CreateAsync(Provider provider, Action<IServiceCollection>? services = null)
+    {
+        var (connectionString, directory) = await TestDatabases.CreateAsync(provider);
+        return new MediaApiFactory(provider, connectionString, directory, services);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureServices(_services);
+    }
+
+    public HttpClient ClientWithKey(string? apiKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    /// <summary>A user of the given role; its API key.</summary>
+    public async Task<string> UserWithRoleAsync(RoleId role)
+    {
+        var key = ApiKeys.Generate();
+        await using var scope = Services.CreateAsyncScope();
+        var user = User.Create($"user-{Guid.NewGuid():N}"[..24], role, ApiKeys.Hash(key), null, DateTimeOffset.UtcNow);
+        var added = await scope.ServiceProvider.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
+        if (added.IsFailure) throw new InvalidOperationException(added.Error!.Message);
+        return key;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        TestDatabases.DeleteSqlite(_sqliteDirectory);
+    }
+}
+
+public static class HttpAssertions
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(MediaApiFactory.Json);
+}
