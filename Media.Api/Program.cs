@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Mapster;
 using Media.Api;
 using Media.Api.Auth;
 using Media.Api.Endpoints;
@@ -17,7 +16,6 @@ builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
     .AddClasses(c => c.Where(t => t.Name.EndsWith("Handler", StringComparison.Ordinal)), publicOnly: false)
     .AsSelf().WithScopedLifetime());
-TypeAdapterConfig.GlobalSettings.Scan(typeof(CreateLibraryHandler).Assembly);
 
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));

@@ -1,4 +1,3 @@
-using Mapster;
 using Media.Application.Common;
 using Media.Application.MediaFiles;
 using Media.Domain.Common;
@@ -45,7 +44,7 @@ public sealed class CreateLibraryHandler(ILibraryRepository libraries, TimeProvi
         var library = Library.Create(name, kind, storage, clock.GetUtcNow());
         if (library.IsFailure) return library.Error!;
         var added = await libraries.AddAsync(library.Value, ct);
-        return added.IsSuccess ? library.Value.Adapt<LibraryDto>() : added.Error!;
+        return added.IsSuccess ? library.Value.To<LibraryDto>() : added.Error!;
     }
 }
 
@@ -67,7 +66,7 @@ public sealed class UpdateLibraryHandler(ILibraryRepository libraries, IMediaFil
         var updated = library.Update(name, kind, storage, hasFiles);
         if (updated.IsFailure) return updated.Error!;
         var saved = await libraries.SaveAsync(ct);
-        return saved.IsSuccess ? library.Adapt<LibraryDto>() : saved.Error!;
+        return saved.IsSuccess ? library.To<LibraryDto>() : saved.Error!;
     }
 }
 
@@ -88,7 +87,7 @@ public sealed record GetLibrary(LibraryId Id);
 public sealed class GetLibraryHandler(ILibraryRepository libraries)
 {
     public async Task<Result<LibraryDto>> Handle(GetLibrary query, CancellationToken ct) =>
-        await libraries.FindAsync(query.Id, ct) is { } library ? library.Adapt<LibraryDto>() : LibraryErrors.NotFound(query.Id);
+        await libraries.FindAsync(query.Id, ct) is { } library ? library.To<LibraryDto>() : LibraryErrors.NotFound(query.Id);
 }
 
 public sealed record ListLibraries(PageRequest Page);
@@ -100,6 +99,6 @@ public sealed class ListLibrariesHandler(ILibraryRepository libraries)
         var spec = new LibrariesPage(query.Page);
         var items = await libraries.ListAsync(spec, ct);
         var total = await libraries.CountAsync(spec, ct);
-        return new PagedList<LibraryDto>(items.Adapt<List<LibraryDto>>(), query.Page.Page, query.Page.PageSize, total);
+        return new PagedList<LibraryDto>(items.To<List<LibraryDto>>(), query.Page.Page, query.Page.PageSize, total);
     }
 }
