@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<DatabaseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();
         return services;
     }
 }

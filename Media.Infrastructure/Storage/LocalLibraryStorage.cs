@@ -1,0 +1,203 @@
+using System.Runtime.CompilerServices;
+using Media.Application.Storage;
+using Media.Domain.Common;
+using Media.Domain.Libraries;
+
+namespace Media.Infrastructure.Storage;
+
+internal sealed class LocalLibraryStorageFactory : ILibraryStorageFactory
+{
+    public ILibraryStorage For(StorageLocation location) => location.Provider == StorageLocation.LocalProvider
+        ? new LocalLibraryStorage(location.Root)
+        : throw new NotSupportedException($"Storage provider '{location.Provider}' is not supported.");
+}
+
+/// <summary>
+/// A library on a local (or mounted) filesystem. Links are followed only when they resolve inside the root;
+/// loops, broken links, unreadable folders and names that cannot round-trip are reported and skipped.
+/// </summary>
+internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
+{
+    // Linux PATH_MAX; longer paths cannot be opened again by name.
+    private const int MaxPathLength = 4096;
+
+    private static readonly EnumerationOptions OneLevel = new()
+    {
+        RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0, ReturnSpecialDirectories = false,
+    };
+
+    public Task<string?> UnavailableReasonAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (!Directory.Exists(root)) return Task.FromResult<string?>($"The library root '{root}' does not exist or is not a folder.");
+            using var entries = Directory.EnumerateFileSystemEntries(root).GetEnumerator();
+            entries.MoveNext();
+            return Task.FromResult<string?>(null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult<string?>($"The library root '{root}' cannot be read: {e.Message}");
+        }
+    }
+
+    public async IAsyncEnumerable<StoredFile> WalkAsync(
+        string? folder, Func<string, bool> skipFolder, Action<WalkProblem> onProblem, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        var realRoot = RealPath(root) ?? throw new StorageUnavailableException($"The library root '{root}' does not exist.");
+        var start = folder is null ? "" : RelativePath.Normalize(folder).Value;
+        var startPath = start.Length == 0 ? root : Path.Combine(root, start);
+        if (!Directory.Exists(startPath))
+        {
+            if (!Directory.Exists(root)) throw new StorageUnavailableException($"The library root '{root}' does not exist.");
+            yield break; // the folder is gone: nothing under it is seen
+        }
+
+        var startReal = RealPath(startPath) ?? startPath;
+        var visited = new HashSet<string>(StringComparer.Ordinal) { startReal };
+        var pending = new Stack<(string FullPath, string Relative, string Real)>();
+        pending.Push((startPath, start, startReal));
+        var isRoot = true;
+        while (pending.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (directory, relative, real) = pending.Pop();
+            List<FileSystemInfo> entries;
+            try
+            {
+                entries = [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", OneLevel)];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (isRoot) throw new StorageUnavailableException($"The library root '{root}' cannot be read: {e.Message}", e);
+                onProblem(new WalkProblem(relative, WalkProblemKind.Unreadable, e.Message));
+                continue;
+            }
+            isRoot = false;
+
+            foreach (var entry in entries)
+            {
+                var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
+                if (entry.Name.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    onProblem(new WalkProblem(path, WalkProblemKind.BadName, "The name is not valid UTF-8; rename it to include it."));
+                    continue;
+                }
+                if (entry.FullName.Length > MaxPathLength)
+                {
+                    onProblem(new WalkProblem(path, WalkProblemKind.PathTooLong, $"The path is longer than {MaxPathLength} characters."));
+                    continue;
+                }
+
+                var target = entry;
+                if (entry.LinkTarget is not null)
+                {
+                    if (ResolveLink(entry, path, realRoot, onProblem) is not { } resolved) continue;
+                    target = resolved;
+                }
+
+                if (target is DirectoryInfo)
+                {
+                    if (skipFolder(entry.Name)) continue;
+                    // A folder reached twice (a link back up, or two links to one place) is walked once.
+                    // Only links need resolving: a plain folder's real path is its parent's plus its name.
+                    var targetReal = entry.LinkTarget is null ? $"{real.TrimEnd('/')}/{entry.Name}" : RealPath(target.FullName) ?? target.FullName;
+                    if (!visited.Add(targetReal))
+                    {
+                        if (entry.LinkTarget is not null) onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, "The link leads to a folder already walked."));
+                        continue;
+                    }
+                    pending.Push((entry.FullName, path, targetReal));
+                }
+                else if (target is FileInfo file)
+                {
+                    StoredFile stored;
+                    try
+                    {
+                        file.Refresh();
+                        stored = new StoredFile(path, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        onProblem(new WalkProblem(path, WalkProblemKind.Unreadable, e.Message));
+                        continue;
+                    }
+                    yield return stored;
+                }
+            }
+        }
+    }
+
+    public Task<StoredFile?> StatAsync(string path, CancellationToken ct)
+    {
+        var relative = RelativePath.Normalize(path);
+        if (relative.IsFailure) return Task.FromResult<StoredFile?>(null);
+        var full = Path.Combine(root, relative.Value);
+        var file = new FileInfo(full);
+        if (!file.Exists) return Task.FromResult<StoredFile?>(null);
+        // A link may not lead out of the library: then, for the library, there is no file here.
+        if (file.LinkTarget is not null && (RealPath(full) is not { } real || !IsInside(real, RealPath(root) ?? root)))
+            return Task.FromResult<StoredFile?>(null);
+        return Task.FromResult<StoredFile?>(new StoredFile(relative.Value, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero)));
+    }
+
+    private static FileSystemInfo? ResolveLink(FileSystemInfo link, string path, string realRoot, Action<WalkProblem> onProblem)
+    {
+        FileSystemInfo? target;
+        try
+        {
+            target = link.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException e)
+        {
+            onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, e.Message));
+            return null;
+        }
+        if (target is null || !target.Exists)
+        {
+            onProblem(new WalkProblem(path, WalkProblemKind.BrokenLink, "The link leads nowhere."));
+            return null;
+        }
+        if (!IsInside(RealPath(target.FullName) ?? target.FullName, realRoot))
+        {
+            onProblem(new WalkProblem(path, WalkProblemKind.LinkOutsideRoot, "The link leads outside the library root; it is not followed."));
+            return null;
+        }
+        return target;
+    }
+
+    private static bool IsInside(string path, string realRoot) =>
+        path == realRoot || path.StartsWith(realRoot.EndsWith('/') ? realRoot : realRoot + "/", StringComparison.Ordinal);
+
+    // The canonical path with every link resolved, like realpath(3); null when it does not exist.
+    private static string? RealPath(string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var parts = full.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var current = "/";
+            foreach (var part in parts)
+            {
+                var next = Path.Combine(current, part);
+                var info = new FileInfo(next);
+                FileSystemInfo probe = info.Exists ? info : new DirectoryInfo(next);
+                if (!probe.Exists) return null;
+                if (probe.LinkTarget is not null)
+                {
+                    var resolved = probe.ResolveLinkTarget(returnFinalTarget: true);
+                    if (resolved is null || !resolved.Exists) return null;
+                    next = RealPath(resolved.FullName);
+                    if (next is null) return null;
+                }
+                current = next;
+            }
+            return current;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
