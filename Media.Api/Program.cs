@@ -48,6 +48,7 @@ app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapLibraries();
+v1.MapParse();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();
