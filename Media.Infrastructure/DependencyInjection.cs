@@ -1,4 +1,5 @@
 using Media.Infrastructure.Persistence;
+using Media.Infrastructure.Tmdb;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();
+        services.AddTmdb(configuration);
         return services;
     }
 }

@@ -79,9 +79,13 @@ internal static class TestDatabases
         ["ConnectionStrings:Media"] = connectionString,
     };
 
-    public static ServiceProvider Services(Provider provider, string connectionString)
+    public static ServiceProvider Services(
+        Provider provider, string connectionString, IEnumerable<KeyValuePair<string, string?>>? extra = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(provider, connectionString)).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(Settings(provider, connectionString))
+            .AddInMemoryCollection(extra ?? [])
+            .Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMediaInfrastructure(configuration);

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Media.Application.Parsing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Media.Tests.Support;
+
+public sealed record FakeMovie(int Id, string Title, string ReleaseDate, string? OriginalTitle = null, string? ImdbId = null, double Popularity = 10);
+
+public sealed record FakeEpisode(int Number, string Name, string? AirDate = "2020-01-01");
+
+public sealed record FakeSeries(
+    int Id, string Name, string FirstAirDate, IReadOnlyDictionary<int, FakeEpisode[]> Seasons, string? OriginalName = null,
+    string? ImdbId = null, double Popularity = 10);
+
+/// <summary>
+/// A TMDB v3 stand-in on 127.0.0.1 serving TMDB's JSON shapes (../shared/tmdb/API-NOTES.md), with hooks to make it
+/// fail (401, 429 with Retry-After, 500s, slow answers) and a count of the requests it served.
+/// </summary>
+public sealed class FakeTmdb : IAsyncDisposable
+{
+    public const string ApiKey = "fake-tmdb-key";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _failures = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new();
+    private readonly List<FakeMovie> _movies = [];
+    private readonly List<FakeSeries> _series = [];
+    private readonly Lock _lock = new();
+
+    private FakeTmdb(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Delay added to every answer.</summary>
+    public TimeSpan Latency { get; set; }
+
+    public int Requests => _counts.Values.Sum();
+
+    public int RequestsTo(string prefix) => _counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+
+    public void ResetCounts() => _counts.Clear();
+
+    /// <summary>The next <paramref name="count"/> requests fail with <paramref name="status"/>.</summary>
+    public void FailNext(int count, int status, int? retryAfterSeconds = null)
+    {
+        for (var i = 0; i < count; i++) _failures.Enqueue((status, retryAfterSeconds));
+    }
+
+    public void ClearFailures() => _failures.Clear();
+
+    public FakeTmdb Add(FakeMovie movie)
+    {
+        lock (_lock) _movies.Add(movie);
+        return this;
+    }
+
+    public FakeTmdb Add(FakeSeries series)
+    {
+        lock (_lock) _series.Add(series);
+        return this;
+    }
+
+    public static async Task<FakeTmdb> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeTmdb(app);
+        fake.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = address.TrimEnd('/') + "/3/";
+        return fake;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            _counts.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
+            if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
+            if (context.Request.Query["api_key"] != ApiKey)
+            {
+                await Error(context, 401, 7, "Invalid API key: You must be granted a valid key.");
+                return;
+            }
+            if (_failures.TryDequeue(out var failure))
+            {
+                if (failure.RetryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var (code, message) = failure.Status == 429 ? (25, "Your request count is over the allowed limit.") : (11, "Internal error: Something went wrong, contact TMDb.");
+                await Error(context, failure.Status, code, message);
+                return;
+            }
+            await next(context);
+        });
+
+        app.MapGet("/3/search/movie", (string? query, int? primary_release_year, int? year) =>
+        {
+            List<FakeMovie> movies;
+            lock (_lock) movies = [.. _movies];
+            var hits = movies.Where(m => Matches(query, m.Title, m.OriginalTitle))
+                .Where(m => primary_release_year is null || m.ReleaseDate.StartsWith($"{primary_release_year}", StringComparison.Ordinal))
+                .Where(m => year is null || m.ReleaseDate.StartsWith($"{year}", StringComparison.Ordinal))
+                .OrderByDescending(m => m.Popularity)
+                .Select(MovieResult).ToList();
+            return Page(hits);
+        });
+        app.MapGet("/3/search/tv", (string? query, int? first_air_date_year) =>
+        {
+            List<FakeSeries> series;
+            lock (_lock) series = [.. _series];
+            var hits = series.Where(s => Matches(query, s.Name, s.OriginalName))
+                .Where(s => first_air_date_year is null || s.FirstAirDate.StartsWith($"{first_air_date_year}", StringComparison.Ordinal))
+                .OrderByDescending(s => s.Popularity)
+                .Select(TvResult).ToList();
+            return Page(hits);
+        });
+        app.MapGet("/3/movie/{id:int}", (int id, HttpContext context) =>
+            FindMovie(id) is { } m ? Results.Json(MovieDetails(m)) : NotFound(context));
+        app.MapGet("/3/tv/{id:int}", (int id, HttpContext context) =>
+            FindSeries(id) is { } s ? Results.Json(TvDetails(s)) : NotFound(context));
+        app.MapGet("/3/tv/{id:int}/season/{number:int}", (int id, int number, HttpContext context) =>
+            FindSeries(id) is { } s && s.Seasons.TryGetValue(number, out var episodes) ? Results.Json(SeasonDetails(s, number, episodes)) : NotFound(context));
+        app.MapGet("/3/find/{externalId}", (string externalId, string? external_source, HttpContext context) =>
+        {
+            if (external_source != "imdb_id") return Results.Json(ErrorBody(47, "The input is not valid."), statusCode: 400);
+            List<FakeMovie> movies;
+            List<FakeSeries> series;
+            lock (_lock) (movies, series) = ([.. _movies], [.. _series]);
+            return Results.Json(new JsonObject
+            {
+                ["movie_results"] = new JsonArray([.. movies.Where(m => m.ImdbId == externalId).Select(m => (JsonNode)MovieResult(m))]),
+                ["person_results"] = new JsonArray(),
+                ["tv_results"] = new JsonArray([.. series.Where(s => s.ImdbId == externalId).Select(s => (JsonNode)TvResult(s))]),
+                ["tv_episode_results"] = new JsonArray(),
+                ["tv_season_results"] = new JsonArray(),
+            });
+        });
+    }
+
+    private FakeMovie? FindMovie(int id)
+    {
+        lock (_lock) return _movies.FirstOrDefault(m => m.Id == id);
+    }
+
+    private FakeSeries? FindSeries(int id)
+    {
+        lock (_lock) return _series.FirstOrDefault(s => s.Id == id);
+    }
+
+    /// <summary>Like TMDB's own matching, loosely: every word of the query appears in the title.</summary>
+    private static bool Matches(string? query, string title, string? originalTitle)
+    {
+        if (string.IsNullOrWhiteSpace(query)) return false;
+        var words = query.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(NameParser.Normalize).Where(w => w.Length > 0).ToList();
+        bool All(string? t) => t is not null && words.All(w => NameParser.Normalize(t).Contains(w, StringComparison.Ordinal));
+        return words.Count > 0 && (All(title) || All(originalTitle));
+    }
+
+    private static IResult Page(List<JsonObject> results) => Results.Json(new JsonObject
+    {
+        ["page"] = 1,
+        ["results"] = new JsonArray([.. results.Take(20)]),
+        ["total_pages"] = Math.Max(1, (results.Count + 19) / 20),
+        ["total_results"] = results.Count,
+    });
+
+    private static JsonObject MovieResult(FakeMovie m) => new()
+    {
+        ["adult"] = false, ["backdrop_path"] = null, ["genre_ids"] = new JsonArray(), ["id"] = m.Id,
+        ["original_language"] = "en", ["original_title"] = m.OriginalTitle ?? m.Title, ["overview"] = "",
+        ["popularity"] = m.Popularity, ["poster_path"] = null, ["release_date"] = m.ReleaseDate, ["title"] = m.Title,
+        ["video"] = false, ["vote_average"] = 7.5, ["vote_count"] = 100,
+    };
+
+    private static JsonObject TvResult(FakeSeries s) => new()
+    {
+        ["adult"] = false, ["backdrop_path"] = null, ["genre_ids"] = new JsonArray(), ["id"] = s.Id,
+        ["origin_country"] = new JsonArray("US"), ["original_language"] = "en", ["original_name"] = s.OriginalName ?? s.Name,
+        ["overview"] = "", ["popularity"] = s.Popularity, ["poster_path"] = null, ["first_air_date"] = s.FirstAirDate,
+        ["name"] = s.Name, ["vote_average"] = 8.1, ["vote_count"] = 100,
+    };
+
+    private static JsonObject MovieDetails(FakeMovie m)
+    {
+        var o = MovieResult(m);
+        o.Remove("genre_ids");
+        o["genres"] = new JsonArray();
+        o["imdb_id"] = m.ImdbId;
+        o["runtime"] = 120;
+        o["status"] = "Released";
+        o["belongs_to_collection"] = null;
+        return o;
+    }
+
+    private static JsonObject TvDetails(FakeSeries s)
+    {
+        var o = TvResult(s);
+        o.Remove("genre_ids");
+        o["genres"] = new JsonArray();
+        o["status"] = "Ended";
+        o["number_of_seasons"] = s.Seasons.Keys.Count(k => k > 0);
+        o["number_of_episodes"] = s.Seasons.Where(k => k.Key > 0).Sum(k => k.Value.Length);
+        o["seasons"] = new JsonArray([.. s.Seasons.OrderBy(k => k.Key).Select(k => (JsonNode)new JsonObject
+        {
+            ["air_date"] = k.Value.FirstOrDefault()?.AirDate, ["episode_count"] = k.Value.Length, ["id"] = s.Id * 100 + k.Key,
+            ["name"] = k.Key == 0 ? "Specials" : $"Season {k.Key}", ["overview"] = "", ["poster_path"] = null,
+            ["season_number"] = k.Key, ["vote_average"] = 0,
+        })]);
+        return o;
+    }
+
+    private static JsonObject SeasonDetails(FakeSeries s, int number, FakeEpisode[] episodes) => new()
+    {
+        ["_id"] = "5256c89f19c2956ff6046f47", ["air_date"] = episodes.FirstOrDefault()?.AirDate,
+        ["name"] = number == 0 ? "Specials" : $"Season {number}", ["overview"] = "", ["id"] = s.Id * 100 + number,
+        ["poster_path"] = null, ["season_number"] = number, ["vote_average"] = 0,
+        ["episodes"] = new JsonArray([.. episodes.Select(e => (JsonNode)new JsonObject
+        {
+            ["air_date"] = e.AirDate, ["episode_number"] = e.Number, ["episode_type"] = "standard",
+            ["id"] = s.Id * 10_000 + number * 100 + e.Number, ["name"] = e.Name, ["overview"] = "", ["production_code"] = "",
+            ["runtime"] = 45, ["season_number"] = number, ["show_id"] = s.Id, ["still_path"] = null, ["vote_average"] = 0,
+            ["vote_count"] = 0, ["crew"] = new JsonArray(), ["guest_stars"] = new JsonArray(),
+        })]),
+    };
+
+    private static JsonObject ErrorBody(int code, string message) => new()
+    {
+        ["status_code"] = code, ["status_message"] = message, ["success"] = false,
+    };
+
+    private static IResult NotFound(HttpContext _) =>
+        Results.Json(ErrorBody(34, "The resource you requested could not be found."), statusCode: 404);
+
+    private static Task Error(HttpContext context, int status, int code, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(ErrorBody(code, message));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Media.Application.Metadata;
+using Media.Domain.Caching;
+using Media.Domain.MediaItems;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Tmdb;
+
+[TestFixture(Provider.Postgres)]
+public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
+{
+    private FakeTmdb _tmdb = null!;
+    private readonly List<ServiceProvider> _providers = [];
+
+    [OneTimeSetUp]
+    public async Task StartTmdb()
+    {
+        _tmdb = (await FakeTmdb.StartAsync())
+            .Add(new FakeMovie(603, "The Matrix", "1999-03-30", ImdbId: "tt0133093"))
+            .Add(new FakeMovie(604, "The Matrix Reloaded", "2003-05-15"))
+            .Add(new FakeMovie(9999, "Undated", ""))
+            .Add(new FakeMovie(605, "Retried", "2001-01-01"))
+            .Add(new FakeMovie(606, "Slow", "2001-01-01"))
+            .Add(new FakeSeries(1399, "Game of Thrones", "2011-04-17", new Dictionary<int, FakeEpisode[]>
+            {
+                [1] = [new(1, "Winter Is Coming", "2011-04-17"), new(2, "The Kingsroad", "2011-04-24")],
+                [0] = [new(1, "Inside Episode 1", null)],
+            }));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopTmdb() => await _tmdb.DisposeAsync();
+
+    [SetUp]
+    public void Reset()
+    {
+        _tmdb.ResetCounts();
+        _tmdb.ClearFailures();
+    }
+
+    [TearDown]
+    public async Task DisposeProviders()
+    {
+        foreach (var p in _providers) await p.DisposeAsync();
+        _providers.Clear();
+    }
+
+    private IMetadataSource Client(string? apiKey = FakeTmdb.ApiKey, string attemptTimeout = "00:00:05", string retries = "3")
+    {
+        var services = TestDatabases.Services(Provider, ConnectionString, new Dictionary<string, string?>
+        {
+            ["Tmdb:ApiKey"] = apiKey,
+            ["Tmdb:BaseUrl"] = _tmdb.BaseUrl,
+            ["Tmdb:RetryBaseDelay"] = "00:00:00.050",
+            ["Tmdb:MaxRetries"] = retries,
+            ["Tmdb:AttemptTimeout"] = attemptTimeout,
+        });
+        _providers.Add(services);
+        return services.GetRequiredService<IMetadataSource>();
+    }
+
+    [Test]
+    public async Task Searches_movies_and_series_in_tmdb_shapes()
+    {
+        var tmdb = Client();
+        var movies = await tmdb.SearchAsync(MediaType.Movie, "the matrix", 1999, Ct);
+        Assert.That(movies.Select(m => (m.TmdbId, m.Title, m.Year)), Is.EqualTo(new[] { (603, "The Matrix", (int?)1999) }));
+
+        var all = await tmdb.SearchAsync(MediaType.Movie, "matrix", null, Ct);
+        Assert.That(all.Select(m => m.TmdbId), Is.EquivalentTo(new[] { 603, 604 }));
+
+        var undated = await tmdb.SearchAsync(MediaType.Movie, "undated", null, Ct);
+        Assert.That(undated.Single().Year, Is.Null, "release_date \"\" is no year");
+
+        var shows = await tmdb.SearchAsync(MediaType.Series, "game of thrones", 2011, Ct);
+        Assert.That(shows.Single(), Is.EqualTo(new MetadataCandidate(1399, MediaType.Series, "Game of Thrones", "Game of Thrones", 2011, 10)));
+    }
+
+    [Test]
+    public async Task A_search_with_a_wrong_year_falls_back_to_no_year()
+    {
+        var found = await Client().SearchAsync(MediaType.Movie, "The Matrix Reloaded", 2002, Ct);
+        Assert.That(found.Single().TmdbId, Is.EqualTo(604));
+    }
+
+    [Test]
+    public async Task Reads_details_seasons_and_finds_by_imdb_id()
+    {
+        var tmdb = Client();
+        Assert.That(await tmdb.GetMovieAsync(603, Ct), Is.EqualTo(new MovieMetadata(603, "The Matrix", "The Matrix", 1999, "tt0133093")));
+        var series = await tmdb.GetSeriesAsync(1399, Ct);
+        Assert.That(series!.Seasons.Select(s => (s.Number, s.EpisodeCount)), Is.EqualTo(new[] { (0, 1), (1, 2) }));
+        var season = await tmdb.GetSeasonAsync(1399, 1, Ct);
+        Assert.That(season!.Episodes.Select(e => (e.Number, e.Title, e.AirDate)),
+            Is.EqualTo(new[] { (1, "Winter Is Coming", (DateOnly?)new DateOnly(2011, 4, 17)), (2, "The Kingsroad", new DateOnly(2011, 4, 24)) }));
+        Assert.That((await tmdb.GetSeasonAsync(1399, 0, Ct))!.Episodes.Single().AirDate, Is.Null);
+        Assert.That((await tmdb.FindByImdbIdAsync("tt0133093", Ct))?.TmdbId, Is.EqualTo(603));
+        Assert.That(await tmdb.FindByImdbIdAsync("tt0000001", Ct), Is.Null);
+    }
+
+    [Test]
+    public async Task Unknown_ids_are_null_and_the_miss_is_cached()
+    {
+        var tmdb = Client();
+        Assert.That(await tmdb.GetMovieAsync(424242, Ct), Is.Null);
+        Assert.That(await tmdb.GetSeasonAsync(1399, 9, Ct), Is.Null);
+        Assert.That(await tmdb.GetMovieAsync(424242, Ct), Is.Null);
+        Assert.That(_tmdb.RequestsTo("/3/movie/424242"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Answers_are_cached_in_memory_and_in_the_api_cache_table()
+    {
+        await Client().GetMovieAsync(604, Ct);
+        await Client().GetMovieAsync(604, Ct); // a new client (new memory) finds the api_cache row
+        Assert.That(_tmdb.RequestsTo("/3/movie/604"), Is.EqualTo(1));
+        var row = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>()
+            .SingleAsync(e => e.Key.StartsWith("tmdb:movie/604?"), Ct));
+        Assert.That(row.Key, Does.Not.Contain(FakeTmdb.ApiKey), "the key never goes into the cache");
+        Assert.That(row.ExpiresAt, Is.GreaterThan(DateTimeOffset.UtcNow.AddDays(6)), "a released movie is cached for a week");
+    }
+
+    [Test]
+    public async Task A_wrong_key_fails_fast_without_retries()
+    {
+        var error = await Assert.ThrowsAsync<MetadataUnavailableException>(() => Client("wrong-key").GetMovieAsync(603, Ct));
+        Assert.That(error!.Message, Does.Contain("401"));
+        Assert.That(_tmdb.Requests, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Without_a_key_it_says_it_is_not_configured()
+    {
+        var tmdb = Client(apiKey: null);
+        Assert.That(tmdb.IsConfigured, Is.False);
+        await Assert.ThrowsAsync<MetadataUnavailableException>(() => tmdb.SearchAsync(MediaType.Movie, "x", null, Ct));
+        Assert.That(_tmdb.Requests, Is.Zero);
+    }
+
+    [Test]
+    public async Task Honours_429_with_its_retry_after()
+    {
+        _tmdb.FailNext(1, 429, retryAfterSeconds: 1);
+        var clock = Stopwatch.StartNew();
+        var show = await Client().GetSeriesAsync(1399, Ct);
+        Assert.That(show?.TmdbId, Is.EqualTo(1399));
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "waited as Retry-After asked");
+        Assert.That(_tmdb.RequestsTo("/3/tv/1399"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Retries_server_errors()
+    {
+        _tmdb.FailNext(2, 500);
+        Assert.That((await Client().GetMovieAsync(605, Ct))?.Title, Is.EqualTo("Retried"));
+        Assert.That(_tmdb.RequestsTo("/3/movie/605"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Errors_that_outlast_the_retries_say_tmdb_is_unavailable()
+    {
+        _tmdb.FailNext(10, 503);
+        await Assert.ThrowsAsync<MetadataUnavailableException>(() => Client(retries: "2").SearchAsync(MediaType.Movie, "heat", null, Ct));
+        Assert.That(_tmdb.Requests, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Slow_answers_time_out_and_are_retried()
+    {
+        _tmdb.Latency = TimeSpan.FromSeconds(2);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await Assert.ThrowsAsync<MetadataUnavailableException>(() => Client(attemptTimeout: "00:00:00.200", retries: "1").GetMovieAsync(606, Ct));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "gave up on each attempt at its timeout");
+        }
+        finally
+        {
+            _tmdb.Latency = TimeSpan.Zero;
+        }
+        await Task.Delay(100, Ct);
+        Assert.That(_tmdb.RequestsTo("/3/movie/606"), Is.EqualTo(2), "one attempt and one retry");
+    }
+}
