@@ -8,6 +8,7 @@ public readonly record struct EpisodeId(Guid Value) : IEntityId { public static 
 public readonly record struct MediaFileId(Guid Value) : IEntityId { public static MediaFileId New() => new(EntityIds.NewGuid()); }
 public readonly record struct ImportAttemptId(Guid Value) : IEntityId { public static ImportAttemptId New() => new(EntityIds.NewGuid()); }
 public readonly record struct UnmatchedFileId(Guid Value) : IEntityId { public static UnmatchedFileId New() => new(EntityIds.NewGuid()); }
+public readonly record struct ScanId(Guid Value) : IEntityId { public static ScanId New() => new(EntityIds.NewGuid()); }
 public readonly record struct DownloaderId(Guid Value) : IEntityId { public static DownloaderId New() => new(EntityIds.NewGuid()); }
 public readonly record struct DownloadJobId(Guid Value) : IEntityId { public static DownloadJobId New() => new(EntityIds.NewGuid()); }
 public readonly record struct PolicyId(Guid Value) : IEntityId { public static PolicyId New() => new(EntityIds.NewGuid()); }

@@ -17,6 +17,7 @@ internal static class DbErrors
     // Unique indexes by name, with the error each one means.
     private static readonly Dictionary<string, Error> Unique = new(StringComparer.Ordinal)
     {
+        ["ix_scan_library_id_active"] = Error.Conflict("scan.already_running", "A scan of this library is already queued or running."),
         ["ix_media_item_type_tmdb_id"] = Error.Conflict("media_item.duplicate", "A media item of this type and TMDB id already exists."),
         ["ix_library_storage_root"] = Error.Conflict("library.duplicate_root", "Another library already uses this storage root."),
         ["ix_media_file_library_id_path"] = Error.Conflict("media_file.duplicate_path", "This path is already a media file of the library."),

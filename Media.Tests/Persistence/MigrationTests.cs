@@ -13,6 +13,8 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
     [
         "0001_extensions_auth", "0002_seed_roles_permissions", "0003_settings", "0004_library", "0005_media",
         "0006_policy_name_template", "0007_downloader", "0008_download_job", "0009_api_cache",
+        // later migrations, after the seed's nine groups
+        "0010_scan",
     ];
 
     // The seed's tables and the columns it names (a subset of what each table has).
@@ -39,6 +41,7 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         ["download_job"] = ["id", "media_item_id", "library_id", "downloader_id", "source", "status", "progress"],
         ["download_job_episode"] = ["download_job_id", "episode_id"],
         ["api_cache"] = ["key", "value", "expires_at"],
+        ["scan"] = ["library_id", "folder", "status", "files_seen", "files_identified", "files_unmatched", "files_missing", "heartbeat_at"],
     };
 
     [Test]

@@ -493,6 +493,78 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("policy", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("FilesIdentified")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_identified");
+
+                    b.Property<int>("FilesMissing")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_missing");
+
+                    b.Property<int>("FilesSeen")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_seen");
+
+                    b.Property<int>("FilesUnmatched")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_unmatched");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("folder");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<Guid>("LibraryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("library_id");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scan");
+
+                    b.HasIndex("LibraryId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scan_library_id_active")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.HasIndex("LibraryId", "QueuedAt", "Id")
+                        .HasDatabaseName("ix_scan_library_id_queued_at_id");
+
+                    b.ToTable("scan", (string)null);
+                });
+
             modelBuilder.Entity("Media.Domain.Settings.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -1074,6 +1146,16 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Actions");
 
                     b.Navigation("Rules");
+                });
+
+            modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
+                {
+                    b.HasOne("Media.Domain.Libraries.Library", null)
+                        .WithMany()
+                        .HasForeignKey("LibraryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_scan_library_library_id");
                 });
 
             modelBuilder.Entity("Media.Domain.Unmatched.UnmatchedFile", b =>

@@ -487,6 +487,78 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("policy", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<int>("FilesIdentified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_identified");
+
+                    b.Property<int>("FilesMissing")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_missing");
+
+                    b.Property<int>("FilesSeen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_seen");
+
+                    b.Property<int>("FilesUnmatched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_unmatched");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("folder");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<Guid>("LibraryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("library_id");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queued_at");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scan");
+
+                    b.HasIndex("LibraryId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scan_library_id_active")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.HasIndex("LibraryId", "QueuedAt", "Id")
+                        .HasDatabaseName("ix_scan_library_id_queued_at_id");
+
+                    b.ToTable("scan", (string)null);
+                });
+
             modelBuilder.Entity("Media.Domain.Settings.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -1068,6 +1140,16 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Actions");
 
                     b.Navigation("Rules");
+                });
+
+            modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
+                {
+                    b.HasOne("Media.Domain.Libraries.Library", null)
+                        .WithMany()
+                        .HasForeignKey("LibraryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_scan_library_library_id");
                 });
 
             modelBuilder.Entity("Media.Domain.Unmatched.UnmatchedFile", b =>
