@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Media.Api;
 using Media.Api.Auth;
+using Media.Api.Background;
 using Media.Api.Endpoints;
 using Media.Api.Problems;
 using Media.Application.Libraries;
+using Media.Application.Scanning;
 using Media.Domain.Users;
 using Media.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -16,6 +18,11 @@ builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
     .AddClasses(c => c.Where(t => t.Name.EndsWith("Handler", StringComparison.Ordinal)), publicOnly: false)
     .AsSelf().WithScopedLifetime());
+
+builder.Services.AddScoped<ScanRunner>();
+builder.Services.AddSingleton<ScanQueue>();
+builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
+builder.Services.AddHostedService<ScanWorker>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));
@@ -49,6 +56,8 @@ app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapLibraries();
 v1.MapParse();
+v1.MapScans();
+v1.MapMediaFiles();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

@@ -23,6 +23,7 @@ public static class DependencyInjection
             .AddClasses(c => c.Where(t => t.Name.EndsWith("Repository", StringComparison.Ordinal)), publicOnly: false)
             .AsImplementedInterfaces().WithScopedLifetime());
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<Application.Scanning.IScanStore, Persistence.Repositories.ScanStore>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();

@@ -58,5 +58,8 @@ internal sealed class TmdbResponseCache(
         if (lifetime > TimeSpan.Zero) _memory.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
     }
 
+    /// <summary>Drops the memory level (tests; the table keeps its entries).</summary>
+    internal void ClearMemory() => _memory.Clear();
+
     public void Dispose() => _memory.Dispose();
 }

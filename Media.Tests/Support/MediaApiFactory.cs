@@ -34,11 +34,23 @@ public sealed class MediaApiFactory : WebApplicationFactory<Program>
     public string ConnectionString { get; }
     public string AdminKey { get; } = ApiKeys.Generate();
 
-    public static async Task<MediaApiFactory> CreateAsync(Provider provider, Action<IServiceCollection>? services = null)
+    public static async Task<MediaApiFactory> CreateAsync(
+        Provider provider, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (connectionString, directory) = await TestDatabases.CreateAsync(provider);
-        return new MediaApiFactory(provider, connectionString, directory, services);
+        var factory = new MediaApiFactory(provider, connectionString, directory, services);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) factory._settings[key] = value;
+        return factory;
     }
+
+    /// <summary>Settings that point the TMDB adapter at a fake, with short retry delays.</summary>
+    public static Dictionary<string, string?> TmdbSettings(FakeTmdb tmdb) => new()
+    {
+        ["Tmdb:ApiKey"] = FakeTmdb.ApiKey,
+        ["Tmdb:BaseUrl"] = tmdb.BaseUrl,
+        ["Tmdb:RetryBaseDelay"] = "00:00:00.050",
+        ["Tmdb:MaxRetries"] = "6",
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

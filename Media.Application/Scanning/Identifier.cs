@@ -1,0 +1,252 @@
+using Media.Application.Metadata;
+using Media.Application.Parsing;
+using Media.Domain.Common;
+using Media.Domain.Libraries;
+using Media.Domain.MediaItems;
+using Media.Domain.Unmatched;
+using Microsoft.Extensions.Logging;
+
+namespace Media.Application.Scanning;
+
+/// <summary>What a file turned out to be: a title and its episodes, or suggestions and why not.</summary>
+public sealed record Identification(MediaItem? Item, IReadOnlyList<Episode> Episodes, IReadOnlyList<MatchSuggestion> Suggestions, string? Reason)
+{
+    public bool IsMatch => Item is not null;
+
+    public static Identification Unmatched(string reason, IReadOnlyList<MatchSuggestion>? suggestions = null) => new(null, [], suggestions ?? [], reason);
+}
+
+/// <summary>
+/// Identifies the files of one scan. Order: an ID tag (an IMDb tag through TMDB's /find), then a media item the
+/// library already knows (normalised title and year), then a TMDB search with the parsed year, accepting only a
+/// confident hit. A series is identified once per series folder and its episodes come from TMDB's season details,
+/// so a show of 100 episodes costs a handful of TMDB calls. When TMDB is not configured, or stops answering,
+/// tags and known items still work.
+/// </summary>
+public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library library, TimeProvider clock, ILogger logger)
+{
+    private readonly MediaType _type = library.Kind == LibraryKind.Movies ? MediaType.Movie : MediaType.Series;
+    private readonly Dictionary<string, Task<Identification>> _titles = new(StringComparer.Ordinal);
+    private readonly Dictionary<(MediaItemId, int), bool> _seasons = [];
+    private readonly Dictionary<int, SeriesMetadata?> _seriesDetails = [];
+    private readonly Dictionary<MediaItemId, MediaItem> _loaded = [];
+    private List<KnownItem>? _known;
+    private bool _tmdbDown;
+
+    public bool TmdbAvailable => tmdb.IsConfigured && !_tmdbDown;
+
+    public async Task<Identification> IdentifyAsync(string path, ParsedName parsed, CancellationToken ct)
+    {
+        if (_type == MediaType.Movie)
+        {
+            var key = $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(parsed.Title)}|{parsed.Year}";
+            return await Title(key, () => IdentifyTitleAsync(parsed.Title, parsed.Year, parsed.TmdbId, parsed.ImdbId, ct));
+        }
+
+        // A series is named by its folder ("Show (2010)/Season 1/..."), a loose file by itself.
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var folder = slash > 0 ? path[..slash] : null;
+        var show = folder is null ? parsed : NameParser.Parse(folder);
+        var title = show.Title ?? parsed.Title;
+        var year = show.Title is not null ? show.Year : parsed.Year;
+        var key2 = folder is not null ? $"folder|{folder}" : $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(title)}|{year}";
+        var series = await Title(key2, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
+        if (!series.IsMatch) return series;
+        return await EpisodesAsync(series.Item!, parsed, ct);
+    }
+
+    private Task<Identification> Title(string key, Func<Task<Identification>> identify)
+    {
+        if (!_titles.TryGetValue(key, out var task))
+        {
+            task = identify();
+            _titles[key] = task;
+        }
+        return task;
+    }
+
+    private async Task<Identification> IdentifyTitleAsync(string? title, int? year, int? tmdbId, string? imdbId, CancellationToken ct)
+    {
+        if (tmdbId is { } id) return await ByTmdbIdAsync(id, title, year, ct);
+
+        if (imdbId is not null && TmdbAvailable)
+        {
+            var found = await Tmdb(t => t.FindByImdbIdAsync(imdbId, ct));
+            if (found.Value is { } hit)
+            {
+                if (hit.Type != _type) return Identification.Unmatched($"IMDb id {imdbId} is a {Kind(hit.Type)} on TMDB, not a {Kind(_type)}.");
+                return await ByTmdbIdAsync(hit.TmdbId, hit.Title, hit.Year, ct);
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(title)) return Identification.Unmatched("No title could be read from the name.");
+
+        if (await KnownAsync(title, year, ct) is { } known) return Matched(await LoadAsync(known.Id, ct));
+
+        if (!TmdbAvailable)
+            return Identification.Unmatched(tmdb.IsConfigured ? "TMDB is unavailable; the next scan tries again." : "TMDB is not configured and no known title matches.");
+
+        var search = await Tmdb<IReadOnlyList<MetadataCandidate>>(async t => await t.SearchAsync(_type, title, year, ct));
+        if (search.Failed) return Identification.Unmatched("TMDB is unavailable; the next scan tries again.");
+        var candidates = search.Value ?? [];
+        if (MatchScoring.Confident(candidates, title, year) is { } confident)
+            return await ByCandidateAsync(confident, ct);
+        return Identification.Unmatched(candidates.Count == 0 ? "TMDB has no title like this." : "No confident match on TMDB.",
+            MatchScoring.Suggestions(candidates, title, year));
+    }
+
+    private async Task<Identification> ByTmdbIdAsync(int tmdbId, string? title, int? year, CancellationToken ct)
+    {
+        var known = (await Known(ct)).FirstOrDefault(k => k.TmdbId == tmdbId);
+        if (known is not null) return Matched(await LoadAsync(known.Id, ct));
+
+        if (TmdbAvailable)
+        {
+            if (_type == MediaType.Movie)
+            {
+                var movie = await Tmdb(t => t.GetMovieAsync(tmdbId, ct));
+                if (!movie.Failed)
+                    return movie.Value is { } m
+                        ? Matched(await AddAsync(MediaItem.Movie(m.TmdbId, m.Title, m.OriginalTitle, m.Year, clock.GetUtcNow()), ct))
+                        : Identification.Unmatched($"TMDB has no movie with id {tmdbId}.");
+            }
+            else
+            {
+                var series = await SeriesDetailsAsync(tmdbId, ct);
+                if (!series.Failed)
+                    return series.Value is { } s
+                        ? Matched(await AddAsync(MediaItem.Series(s.TmdbId, s.Title, s.OriginalTitle, s.Year, clock.GetUtcNow()), ct))
+                        : Identification.Unmatched($"TMDB has no series with id {tmdbId}.");
+            }
+        }
+
+        // No TMDB: the tag is trusted, with the title and year the name gives.
+        if (string.IsNullOrWhiteSpace(title)) return Identification.Unmatched($"TMDB id {tmdbId} is tagged but the name gives no title, and TMDB is not available.");
+        return Matched(await AddAsync(MediaItem.Create(_type, tmdbId, title, null, year is >= 1800 and <= 2200 ? year : null, clock.GetUtcNow()), ct));
+    }
+
+    private async Task<Identification> ByCandidateAsync(MetadataCandidate hit, CancellationToken ct)
+    {
+        var known = (await Known(ct)).FirstOrDefault(k => k.TmdbId == hit.TmdbId);
+        if (known is not null) return Matched(await LoadAsync(known.Id, ct));
+        return Matched(await AddAsync(MediaItem.Create(_type, hit.TmdbId, hit.Title, hit.OriginalTitle, hit.Year, clock.GetUtcNow()), ct));
+    }
+
+    private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)
+    {
+        var wanted = NameParser.Normalize(title);
+        var equal = (await Known(ct))
+            .Where(k => NameParser.Normalize(k.Title) == wanted || NameParser.Normalize(k.OriginalTitle) == wanted).ToList();
+        if (year is null) return equal.Count == 1 ? equal[0] : null;
+        return equal.FirstOrDefault(k => k.Year == year) ?? equal.FirstOrDefault(k => k.Year is { } y && Math.Abs(y - year.Value) == 1);
+    }
+
+    private async Task<List<KnownItem>> Known(CancellationToken ct) => _known ??= await store.ItemsAsync(_type, ct);
+
+    private async Task<MediaItem> LoadAsync(MediaItemId id, CancellationToken ct)
+    {
+        if (_loaded.TryGetValue(id, out var item)) return item;
+        item = await store.LoadItemAsync(id, ct) ?? throw new InvalidOperationException($"Media item {id.Value} vanished during the scan.");
+        return _loaded[id] = item;
+    }
+
+    private async Task<MediaItem> AddAsync(MediaItem item, CancellationToken ct)
+    {
+        var saved = await store.AddItemAsync(item, ct);
+        _loaded[saved.Id] = saved;
+        (await Known(ct)).Add(new KnownItem(saved.Id, saved.Type, saved.TmdbId, saved.Title, saved.OriginalTitle, saved.Year));
+        return saved;
+    }
+
+    private static Identification Matched(MediaItem item) => new(item, [], [], null);
+
+    /// <summary>Season and episode rows come from TMDB's season details (once per season), else from the name.</summary>
+    private async Task<Identification> EpisodesAsync(MediaItem series, ParsedName parsed, CancellationToken ct)
+    {
+        var suggestion = new MatchSuggestion(series.TmdbId, MediaType.Series, series.Title, series.Year, 1);
+        var season = parsed.Season;
+        IReadOnlyList<int> numbers = parsed.Episodes;
+        if (numbers.Count == 0 && parsed.AbsoluteEpisodes.Count > 0)
+        {
+            if (season is not null) numbers = parsed.AbsoluteEpisodes;
+            else if (await FromAbsoluteAsync(series, parsed.AbsoluteEpisodes, ct) is { } mapped) (season, numbers) = mapped;
+        }
+        if (season is null || numbers.Count == 0)
+            return Identification.Unmatched($"The show is {series.Title}, but no season and episode could be read from the name.", [suggestion]);
+
+        await EnsureSeasonAsync(series, season.Value, numbers, ct);
+        var episodes = numbers.Select(n => series.FindEpisode(season.Value, n)).ToList();
+        if (episodes.Any(e => e is null))
+            return Identification.Unmatched($"{series.Title} has no episode S{season:00}E{numbers[0]:00} on TMDB.", [suggestion]);
+        return new Identification(series, episodes!, [], null);
+    }
+
+    private async Task EnsureSeasonAsync(MediaItem series, int number, IReadOnlyList<int> episodes, CancellationToken ct)
+    {
+        if (!_seasons.TryGetValue((series.Id, number), out var fromTmdb))
+        {
+            fromTmdb = false;
+            if (TmdbAvailable)
+            {
+                var details = await Tmdb(t => t.GetSeasonAsync(series.TmdbId, number, ct));
+                if (!details.Failed)
+                {
+                    fromTmdb = true;
+                    if (details.Value is { } s)
+                    {
+                        var season = series.EnsureSeason(number, s.Name);
+                        foreach (var e in s.Episodes) season.EnsureEpisode(e.Number, e.Title, e.AirDate);
+                    }
+                }
+            }
+            _seasons[(series.Id, number)] = fromTmdb;
+        }
+        if (fromTmdb) return;
+        // Without TMDB the name is the only source: trust it for the rows it names.
+        var known = series.EnsureSeason(number, number == 0 ? "Specials" : null);
+        foreach (var e in episodes) known.EnsureEpisode(e);
+    }
+
+    /// <summary>Anime absolute numbers through TMDB's season lengths (specials excluded).</summary>
+    private async Task<(int Season, IReadOnlyList<int> Episodes)?> FromAbsoluteAsync(MediaItem series, IReadOnlyList<int> absolute, CancellationToken ct)
+    {
+        if (!TmdbAvailable) return null;
+        var details = await SeriesDetailsAsync(series.TmdbId, ct);
+        if (details.Value is not { } s) return null;
+        var first = absolute[0];
+        var before = 0;
+        foreach (var season in s.Seasons.Where(x => x.Number > 0).OrderBy(x => x.Number))
+        {
+            if (first <= before + season.EpisodeCount)
+                return (season.Number, absolute.Select(a => a - before).Where(e => e >= 1 && e <= season.EpisodeCount).ToList());
+            before += season.EpisodeCount;
+        }
+        return null;
+    }
+
+    private async Task<(SeriesMetadata? Value, bool Failed)> SeriesDetailsAsync(int tmdbId, CancellationToken ct)
+    {
+        if (_seriesDetails.TryGetValue(tmdbId, out var cached)) return (cached, false);
+        var result = await Tmdb(t => t.GetSeriesAsync(tmdbId, ct));
+        if (!result.Failed) _seriesDetails[tmdbId] = result.Value;
+        return result;
+    }
+
+    /// <summary>One TMDB call; an outage marks TMDB down for the rest of this scan instead of failing it.</summary>
+    private async Task<(T? Value, bool Failed)> Tmdb<T>(Func<IMetadataSource, Task<T?>> call)
+    {
+        if (!TmdbAvailable) return (default, true);
+        try
+        {
+            return (await call(tmdb), false);
+        }
+        catch (MetadataUnavailableException e)
+        {
+            logger.LogWarning(e, "TMDB unavailable; identifying with local knowledge for the rest of the scan");
+            _tmdbDown = true;
+            return (default, true);
+        }
+    }
+
+    private static string Kind(MediaType type) => type == MediaType.Movie ? "movie" : "series";
+}

@@ -1,0 +1,60 @@
+using Media.Application.Common;
+using Media.Domain.Common;
+using Media.Domain.MediaFiles;
+using Media.Domain.MediaItems;
+using Media.Domain.Scans;
+using Media.Domain.Unmatched;
+using Media.Domain.Imports;
+
+namespace Media.Application.Scanning;
+
+public interface IScanRepository : IRepository<Scan, ScanId>;
+
+/// <summary>Hands a queued scan to a worker (in this process; the database keeps one active scan per library).</summary>
+public interface IScanQueue
+{
+    ValueTask EnqueueAsync(ScanId scan, CancellationToken ct);
+}
+
+/// <summary>A media file as the scan needs it: where it is and what the library last knew of it.</summary>
+public sealed record KnownFile(MediaFileId Id, string Path, long Size, bool Exists);
+
+/// <summary>A media item as identification needs it: enough to compare titles without loading seasons.</summary>
+public sealed record KnownItem(MediaItemId Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year);
+
+/// <summary>
+/// The scan's bulk persistence: streamed reads and batched writes, so that a library of 100,000 files never costs
+/// a database round trip per file. Shares the unit of work of the scope it lives in.
+/// </summary>
+public interface IScanStore
+{
+    IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, CancellationToken ct);
+
+    /// <summary>Pending and dismissed queue entries (tracked: pending ones are updated by the scan).</summary>
+    Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct);
+
+    Task<List<KnownItem>> ItemsAsync(MediaType type, CancellationToken ct);
+
+    /// <summary>The item with its seasons and episodes, tracked.</summary>
+    Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);
+
+    /// <summary>Inserts a new item at once; when another writer created the same (type, TMDB id) first, returns that one.</summary>
+    Task<MediaItem> AddItemAsync(MediaItem item, CancellationToken ct);
+
+    /// <summary>Files seen unchanged: exists stays true, last verified moves to <paramref name="at"/>.</summary>
+    Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Files seen with a new size, or back after being missing.</summary>
+    Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct);
+
+    Task MarkMissingAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct);
+
+    void Add(MediaFile file, ImportAttempt import);
+
+    void Add(UnmatchedFile file);
+
+    void Remove(UnmatchedFile file);
+
+    /// <summary>Saves what was added and lets go of it, keeping memory flat; items and the scan stay tracked.</summary>
+    Task FlushAsync(CancellationToken ct);
+}

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using Media.Application.Scanning;
+using Media.Domain.Common;
+using Media.Domain.Imports;
+using Media.Domain.MediaFiles;
+using Media.Domain.MediaItems;
+using Media.Domain.Scans;
+using Media.Domain.Unmatched;
+using Microsoft.EntityFrameworkCore;
+
+namespace Media.Infrastructure.Persistence.Repositories;
+
+internal sealed class ScanRepository(MediaDbContext db) : EfRepository<Scan, ScanId>(db), IScanRepository;
+
+/// <summary>The scan's bulk reads and writes on the scope's DbContext: streamed, chunked, and let go after saving.</summary>
+internal sealed class ScanStore(MediaDbContext db) : IScanStore
+{
+    private const int Chunk = 1000;
+    private readonly List<object> _added = [];
+
+    public async IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var prefix = folder is null ? null : folder + "/";
+        var files = db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library);
+        if (prefix is not null) files = files.Where(f => f.Path.StartsWith(prefix));
+        await foreach (var file in files.Select(f => new KnownFile(f.Id, f.Path, f.State.Size, f.State.Exists)).AsAsyncEnumerable().WithCancellation(ct))
+            yield return file;
+    }
+
+    public Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct)
+    {
+        var prefix = folder is null ? null : folder + "/";
+        var queue = db.Set<UnmatchedFile>().Where(u => u.LibraryId == library && u.Status != UnmatchedStatus.Matched);
+        if (prefix is not null) queue = queue.Where(u => u.Path.StartsWith(prefix));
+        return queue.ToListAsync(ct);
+    }
+
+    public Task<List<KnownItem>> ItemsAsync(MediaType type, CancellationToken ct) =>
+        db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
+            .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
+            .ToListAsync(ct);
+
+    public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct) =>
+        db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
+
+    public async Task<MediaItem> AddItemAsync(MediaItem item, CancellationToken ct)
+    {
+        db.Add(item);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return item;
+        }
+        catch (DbUpdateException e) when (DbErrors.ToError(e, db)?.Code == "media_item.duplicate")
+        {
+            // Another scan or a manual match created it a moment ago: use theirs.
+            db.Entry(item).State = EntityState.Detached;
+            return await db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery()
+                       .FirstOrDefaultAsync(m => m.Type == item.Type && m.TmdbId == item.TmdbId, ct)
+                   ?? throw new InvalidOperationException("A duplicate media item could not be read back.", e);
+        }
+    }
+
+    public async Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var chunk in files.Chunk(Chunk))
+            await db.Set<MediaFile>().Where(f => chunk.Contains(f.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
+    }
+
+    public async Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var chunk in files.Chunk(Chunk))
+        {
+            var sizes = chunk.ToDictionary(c => c.Id, c => c.Size);
+            var ids = sizes.Keys.ToList();
+            var entities = await db.Set<MediaFile>().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
+            foreach (var file in entities) file.Verified(sizes[file.Id], at);
+            await db.SaveChangesAsync(ct);
+            foreach (var file in entities) db.Entry(file).State = EntityState.Detached;
+        }
+    }
+
+    public async Task MarkMissingAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
+    {
+        // Npgsql's EF provider cannot set two properties of an owned type in one ExecuteUpdate: two statements.
+        foreach (var chunk in files.Chunk(Chunk))
+        {
+            await db.Set<MediaFile>().Where(f => chunk.Contains(f.Id)).ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
+            await db.Set<MediaFile>().Where(f => chunk.Contains(f.Id)).ExecuteUpdateAsync(s => s.SetProperty(f => f.State.Exists, false), ct);
+        }
+    }
+
+    public void Add(MediaFile file, ImportAttempt import)
+    {
+        db.Add(file);
+        db.Add(import);
+        _added.Add(file);
+        _added.Add(import);
+    }
+
+    public void Add(UnmatchedFile file)
+    {
+        db.Add(file);
+        _added.Add(file);
+    }
+
+    public void Remove(UnmatchedFile file) => db.Remove(file);
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        foreach (var entity in _added) db.Entry(entity).State = EntityState.Detached;
+        _added.Clear();
+    }
+}
