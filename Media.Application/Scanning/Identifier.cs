@@ -152,10 +152,32 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
     private async Task<MediaItem> AddAsync(MediaItem item, CancellationToken ct)
     {
-        var saved = await store.AddItemAsync(item, ct);
-        _loaded[saved.Id] = saved;
-        (await Known(ct)).Add(new KnownItem(saved.Id, saved.Type, saved.TmdbId, saved.Title, saved.OriginalTitle, saved.Year));
-        return saved;
+        store.AddItem(item);
+        _loaded[item.Id] = item;
+        (await Known(ct)).Add(new KnownItem(item.Id, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year));
+        return item;
+    }
+
+    /// <summary>Items another writer created first (see <see cref="IScanStore.FlushAsync"/>): from now on, theirs.</summary>
+    public void Replace(IReadOnlyDictionary<MediaItemId, MediaItem> replaced)
+    {
+        if (replaced.Count == 0) return;
+        foreach (var (old, kept) in replaced)
+        {
+            _loaded.Remove(old);
+            _loaded[kept.Id] = kept;
+            _known?.RemoveAll(k => k.Id == old);
+            if (_known is not null && !_known.Exists(k => k.Id == kept.Id))
+                _known.Add(new KnownItem(kept.Id, kept.Type, kept.TmdbId, kept.Title, kept.OriginalTitle, kept.Year));
+            foreach (var key in _seasons.Keys.Where(k => k.Item1 == old).ToList())
+            {
+                _seasons[(kept.Id, key.Item2)] = _seasons[key];
+                _seasons.Remove(key);
+            }
+        }
+        foreach (var (key, task) in _titles.Where(t => t.Value.IsCompletedSuccessfully).ToList())
+            if (task.Result.Item is { } item && replaced.TryGetValue(item.Id, out var kept))
+                _titles[key] = Task.FromResult(task.Result with { Item = kept });
     }
 
     private static Identification Matched(MediaItem item) => new(item, [], [], null);

@@ -38,8 +38,8 @@ public interface IScanStore
     /// <summary>The item with its seasons and episodes, tracked.</summary>
     Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);
 
-    /// <summary>Inserts a new item at once; when another writer created the same (type, TMDB id) first, returns that one.</summary>
-    Task<MediaItem> AddItemAsync(MediaItem item, CancellationToken ct);
+    /// <summary>A new item, saved with the next batch.</summary>
+    void AddItem(MediaItem item);
 
     /// <summary>Files seen unchanged: exists stays true, last verified moves to <paramref name="at"/>.</summary>
     Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct);
@@ -55,6 +55,10 @@ public interface IScanStore
 
     void Remove(UnmatchedFile file);
 
-    /// <summary>Saves what was added and lets go of it, keeping memory flat; items and the scan stay tracked.</summary>
-    Task FlushAsync(CancellationToken ct);
+    /// <summary>
+    /// Saves what was added and lets go of it, keeping memory flat; items and the scan stay tracked. When another
+    /// writer created one of the new items (same type and TMDB id) in the meantime, the batch is moved onto theirs:
+    /// the answer maps each such new item to the one that is kept.
+    /// </summary>
+    Task<IReadOnlyDictionary<MediaItemId, MediaItem>> FlushAsync(CancellationToken ct);
 }

@@ -150,12 +150,12 @@ public sealed class ScanRunner(
 
                 if (touched.Count >= BatchSize * 4 || verified.Count >= BatchSize || pendingWrites >= BatchSize)
                 {
-                    await WriteAsync(touched, verified, now, ct);
+                    await WriteAsync(identifier, touched, verified, now, ct);
                     pendingWrites = 0;
                 }
                 if (heartbeat.Elapsed >= HeartbeatEvery)
                 {
-                    await WriteAsync(touched, verified, now, ct);
+                    await WriteAsync(identifier, touched, verified, now, ct);
                     pendingWrites = 0;
                     scan.Progress(counters.Seen, counters.Identified, counters.Unmatched, counters.Missing, now);
                     await scans.SaveAsync(ct);
@@ -165,19 +165,19 @@ public sealed class ScanRunner(
         }
         catch (StorageUnavailableException e)
         {
-            await WriteAsync(touched, verified, clock.GetUtcNow(), ct);
+            await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing.";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await WriteAsync(touched, verified, clock.GetUtcNow(), ct);
+            await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
         var end = clock.GetUtcNow();
-        await WriteAsync(touched, verified, end, ct);
+        await WriteAsync(identifier, touched, verified, end, ct);
 
         var gone = known.Values.Where(k => k.Exists && !Under(k.Path, unreadable)).Select(k => k.Id).ToList();
         if (filesWalked == 0 && known.Count > 0)
@@ -208,13 +208,14 @@ public sealed class ScanRunner(
         return created.Value.Id;
     }
 
-    private async Task WriteAsync(List<MediaFileId> touched, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
+    private async Task WriteAsync(
+        Identifier identifier, List<MediaFileId> touched, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
     {
         if (touched.Count > 0) await store.TouchAsync(touched, at, ct);
         if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
         touched.Clear();
         verified.Clear();
-        await store.FlushAsync(ct);
+        identifier.Replace(await store.FlushAsync(ct));
     }
 
     private void Report(Scan scan, Counters c) => scan.Progress(c.Seen, c.Identified, c.Unmatched, c.Missing, clock.GetUtcNow());

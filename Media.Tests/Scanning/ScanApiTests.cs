@@ -418,4 +418,30 @@ public sealed class ScanApiTests(Provider provider)
         using (var pageSize = await _admin.GetAsync("/v1/scans?pageSize=501", Ct))
             Assert.That(pageSize.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
+
+    [Test, Order(13)]
+    public async Task A_series_library_costs_tmdb_requests_per_show_and_season_not_per_episode()
+    {
+        var root = Path.Combine(_root, "many-shows");
+        for (var show = 1; show <= 10; show++)
+        {
+            var name = $"Show Number {show}";
+            _tmdb.Add(new FakeSeries(50_000 + show, name, "2015-01-01", new Dictionary<int, FakeEpisode[]>
+            {
+                [1] = [.. Enumerable.Range(1, 5).Select(e => new FakeEpisode(e, $"Episode {e}"))],
+                [2] = [.. Enumerable.Range(1, 5).Select(e => new FakeEpisode(e, $"Episode {e}"))],
+            }));
+            for (var season = 1; season <= 2; season++)
+                for (var episode = 1; episode <= 5; episode++)
+                    Write(root, $"{name} (2015)/Season {season:00}/{name}.S{season:00}E{episode:00}.1080p.WEB.h264-GRP.mkv", 10);
+        }
+        var library = await CreateLibrary("Many shows", "series", root);
+        _tmdb.ResetCounts();
+
+        var scan = await Scan(library);
+
+        Assert.That(Counters(scan), Is.EqualTo((100, 100, 0, 0)), scan.ToString());
+        Assert.That(_tmdb.RequestsTo("/3/search/tv"), Is.EqualTo(10), "one search per show");
+        Assert.That(_tmdb.Requests, Is.EqualTo(30), "10 searches and 20 season details for 100 episodes");
+    }
 }

@@ -43,23 +43,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct) =>
         db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
 
-    public async Task<MediaItem> AddItemAsync(MediaItem item, CancellationToken ct)
-    {
-        db.Add(item);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return item;
-        }
-        catch (DbUpdateException e) when (DbErrors.ToError(e, db)?.Code == "media_item.duplicate")
-        {
-            // Another scan or a manual match created it a moment ago: use theirs.
-            db.Entry(item).State = EntityState.Detached;
-            return await db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery()
-                       .FirstOrDefaultAsync(m => m.Type == item.Type && m.TmdbId == item.TmdbId, ct)
-                   ?? throw new InvalidOperationException("A duplicate media item could not be read back.", e);
-        }
-    }
+    public void AddItem(MediaItem item) => db.Add(item);
 
     public async Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
     {
@@ -76,7 +60,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
             var ids = sizes.Keys.ToList();
             var entities = await db.Set<MediaFile>().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
             foreach (var file in entities) file.Verified(sizes[file.Id], at);
-            await db.SaveChangesAsync(ct);
+            _replaced.AddRange(await SaveAsync(ct));
             foreach (var file in entities) db.Entry(file).State = EntityState.Detached;
         }
     }
@@ -107,10 +91,67 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public void Remove(UnmatchedFile file) => db.Remove(file);
 
-    public async Task FlushAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<MediaItemId, MediaItem>> FlushAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        var replaced = _replaced.Concat(await SaveAsync(ct)).ToDictionary(r => r.Key, r => r.Value);
+        _replaced.Clear();
         foreach (var entity in _added) db.Entry(entity).State = EntityState.Detached;
         _added.Clear();
+        return replaced;
+    }
+
+    private readonly List<KeyValuePair<MediaItemId, MediaItem>> _replaced = [];
+
+    private async Task<List<KeyValuePair<MediaItemId, MediaItem>>> SaveAsync(CancellationToken ct)
+    {
+        var replaced = new List<KeyValuePair<MediaItemId, MediaItem>>();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return replaced;
+            }
+            catch (DbUpdateException e) when (attempt < 3 && DbErrors.ToError(e, db)?.Code == "media_item.duplicate")
+            {
+                replaced.AddRange(await MergeDuplicatesAsync(ct));
+            }
+        }
+    }
+
+    /// <summary>
+    /// New items that someone else inserted first: their seasons and episodes are merged into the existing item,
+    /// the new files are moved onto it, and the duplicates are let go.
+    /// </summary>
+    private async Task<List<KeyValuePair<MediaItemId, MediaItem>>> MergeDuplicatesAsync(CancellationToken ct)
+    {
+        var merged = new List<KeyValuePair<MediaItemId, MediaItem>>();
+        var added = db.ChangeTracker.Entries<MediaItem>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        foreach (var item in added)
+        {
+            var existing = await db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery()
+                .FirstOrDefaultAsync(m => m.Type == item.Type && m.TmdbId == item.TmdbId, ct);
+            if (existing is null) continue;
+
+            var episodes = new Dictionary<EpisodeId, EpisodeId>();
+            foreach (var season in item.Seasons)
+            {
+                var target = existing.EnsureSeason(season.Number, season.Name);
+                foreach (var episode in season.Episodes) episodes[episode.Id] = target.EnsureEpisode(episode.Number, episode.Title, episode.AirDate).Id;
+            }
+            foreach (var file in db.ChangeTracker.Entries<MediaFile>().Where(f => f.State == EntityState.Added && f.Entity.MediaItemId == item.Id).ToList())
+            {
+                file.Property(f => f.MediaItemId).CurrentValue = existing.Id;
+                if (file.Entity.EpisodeId is { } episode) file.Property(f => f.EpisodeId).CurrentValue = episodes[episode];
+            }
+            foreach (var season in item.Seasons.ToList())
+            {
+                foreach (var episode in season.Episodes.ToList()) db.Entry(episode).State = EntityState.Detached;
+                db.Entry(season).State = EntityState.Detached;
+            }
+            db.Entry(item).State = EntityState.Detached;
+            merged.Add(new(item.Id, existing));
+        }
+        return merged;
     }
 }
