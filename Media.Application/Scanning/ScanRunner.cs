@@ -103,48 +103,20 @@ public sealed class ScanRunner(
             await foreach (var file in storage.WalkAsync(scan.Folder, SkipFolder, p => OnProblem(p, unreadable), ct))
             {
                 filesWalked++;
-                var parsed = NameParser.Parse(file.Path);
-                if (!parsed.IsVideo || parsed.IsPartial || parsed.IsSample || parsed.IsExtra)
-                {
-                    // Known files stay known whatever their name says now.
-                    if (!known.ContainsKey(file.Path)) continue;
-                }
-                counters.Seen++;
                 var now = clock.GetUtcNow();
-
                 if (known.Remove(file.Path, out var existing))
                 {
+                    // A known file is only verified: no parsing, no identification, no TMDB.
+                    counters.Seen++;
                     if (existing.Exists && existing.Size == file.Size) touched.Add(existing.Id);
                     else verified.Add((existing.Id, file.Size));
                 }
-                else if (queued.Remove(file.Path, out var entry))
-                {
-                    if (entry.Status == UnmatchedStatus.Pending)
-                    {
-                        entry.Seen(file.Size);
-                        var again = await identifier.IdentifyAsync(file.Path, parsed, ct);
-                        if (again.IsMatch && AddFile(library, file, again, now) is { } matched)
-                        {
-                            entry.Match(matched, now);
-                            counters.Identified++;
-                        }
-                        else
-                        {
-                            if (again.Suggestions.Count > 0) entry.RefreshSuggestions(again.Suggestions);
-                            counters.Unmatched++;
-                        }
-                        pendingWrites++;
-                    }
-                }
                 else
                 {
-                    var found = await identifier.IdentifyAsync(file.Path, parsed, ct);
-                    if (found.IsMatch && AddFile(library, file, found, now) is not null) counters.Identified++;
-                    else
-                    {
-                        store.Add(UnmatchedFile.Discover(library.Id, file.Path, file.Size, found.Suggestions, now));
-                        counters.Unmatched++;
-                    }
+                    var parsed = NameParser.Parse(file.Path);
+                    if (!parsed.IsVideo || parsed.IsPartial || parsed.IsSample || parsed.IsExtra) continue;
+                    counters.Seen++;
+                    await NewOrQueuedAsync(library, file, parsed, queued, identifier, counters, now, ct);
                     pendingWrites++;
                 }
 
@@ -193,6 +165,36 @@ public sealed class ScanRunner(
             store.Remove(left);
         Report(scan, counters);
         return null;
+    }
+
+    /// <summary>A video file the library does not know: matched again if it waits in the queue, else identified.</summary>
+    private async Task NewOrQueuedAsync(
+        Library library, StoredFile file, ParsedName parsed, Dictionary<string, UnmatchedFile> queued, Identifier identifier,
+        Counters counters, DateTimeOffset now, CancellationToken ct)
+    {
+        if (queued.Remove(file.Path, out var entry))
+        {
+            if (entry.Status != UnmatchedStatus.Pending) return; // dismissed stays dismissed
+            entry.Seen(file.Size);
+            var again = await identifier.IdentifyAsync(file.Path, parsed, ct);
+            if (again.IsMatch && AddFile(library, file, again, now) is { } matched)
+            {
+                entry.Match(matched, now);
+                counters.Identified++;
+                return;
+            }
+            if (again.Suggestions.Count > 0) entry.RefreshSuggestions(again.Suggestions);
+            counters.Unmatched++;
+            return;
+        }
+        var found = await identifier.IdentifyAsync(file.Path, parsed, ct);
+        if (found.IsMatch && AddFile(library, file, found, now) is not null)
+        {
+            counters.Identified++;
+            return;
+        }
+        store.Add(UnmatchedFile.Discover(library.Id, file.Path, file.Size, found.Suggestions, now));
+        counters.Unmatched++;
     }
 
     private MediaFileId? AddFile(Library library, StoredFile file, Identification found, DateTimeOffset at)

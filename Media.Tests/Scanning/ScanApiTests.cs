@@ -20,7 +20,7 @@ namespace Media.Tests.Scanning;
 /// Scans of real temporary trees through the API, with real PostgreSQL and the fake TMDB: the rows they leave in
 /// media_item, season, episode, media_file, media_file_state, media_file_import and unmatched_file.
 /// </summary>
-[TestFixture(Provider.Postgres)]
+[TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
 public sealed class ScanApiTests(Provider provider)
 {
     private FakeTmdb _tmdb = null!;
