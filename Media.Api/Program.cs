@@ -58,6 +58,8 @@ v1.MapLibraries();
 v1.MapParse();
 v1.MapScans();
 v1.MapMediaFiles();
+v1.MapMediaItems();
+v1.MapUnmatched();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

@@ -17,6 +17,9 @@ internal static class ProblemResults
         if (error.Kind == ErrorKind.Validation)
             return Results.ValidationProblem(
                 error.Fields ?? new Dictionary<string, string[]>(), detail: error.Message, extensions: extensions);
+        // Other refusals may name facts a client needs (e.g. the id of the existing item on a conflict).
+        foreach (var (field, values) in error.Fields ?? new Dictionary<string, string[]>())
+            extensions[field] = values.Length == 1 ? values[0] : values;
         var (status, title) = error.Kind switch
         {
             ErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),

@@ -20,6 +20,9 @@ public interface IRepository<T, in TId> where T : class
 
     Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct);
 
+    /// <summary>Adds to the unit of work; the next <see cref="SaveAsync"/> of any repository saves it.</summary>
+    void Add(T entity);
+
     /// <summary>Adds and saves.</summary>
     Task<Result> AddAsync(T entity, CancellationToken ct);
 

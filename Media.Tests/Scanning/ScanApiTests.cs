@@ -99,33 +99,9 @@ public sealed class ScanApiTests(Provider provider)
         File.WriteAllBytes(path, new byte[size]);
     }
 
-    private async Task<Guid> CreateLibrary(string name, string kind, string root)
-    {
-        Directory.CreateDirectory(root);
-        using var response = await _admin.PostAsJsonAsync("/v1/libraries", new { name, kind, storage = new { provider = "local", root } }, Ct);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync(Ct));
-        return (await response.JsonAsync()).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> CreateLibrary(string name, string kind, string root) => _admin.CreateLibraryAsync(name, kind, root, Ct);
 
-    /// <summary>Starts a scan and waits until it ends; its final state.</summary>
-    private async Task<JsonElement> Scan(Guid library, string? folder = null)
-    {
-        using var response = folder is null
-            ? await _admin.PostAsync($"/v1/libraries/{library}/scan", null, Ct)
-            : await _admin.PostAsJsonAsync($"/v1/libraries/{library}/scan", new { path = folder }, Ct);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(Ct));
-        var started = await response.JsonAsync();
-        Assert.That(started.GetProperty("status").GetString(), Is.EqualTo("queued"));
-        var id = started.GetProperty("id").GetGuid();
-        for (var i = 0; i < 600; i++)
-        {
-            var scan = await _admin.GetFromJsonAsync<JsonElement>($"/v1/scans/{id}", MediaApiFactory.Json, Ct);
-            if (scan.GetProperty("status").GetString() is "completed" or "failed") return scan;
-            await Task.Delay(100, Ct);
-        }
-        Assert.Fail("The scan did not finish within a minute.");
-        return default;
-    }
+    private Task<JsonElement> Scan(Guid library, string? folder = null) => _admin.ScanAsync(library, folder, Ct);
 
     private async Task<T> Db<T>(Func<MediaDbContext, Task<T>> query)
     {

@@ -91,3 +91,34 @@ public static class HttpAssertions
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(MediaApiFactory.Json);
 }
+
+public static class ApiScans
+{
+    /// <summary>Starts a scan through the API and waits (up to a minute) until it ends; its final state.</summary>
+    public static async Task<JsonElement> ScanAsync(this HttpClient client, Guid library, string? folder, CancellationToken ct)
+    {
+        using var response = folder is null
+            ? await client.PostAsync($"/v1/libraries/{library}/scan", null, ct)
+            : await client.PostAsJsonAsync($"/v1/libraries/{library}/scan", new { path = folder }, ct);
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(ct));
+        var started = await response.JsonAsync();
+        Assert.That(started.GetProperty("status").GetString(), Is.EqualTo("queued"));
+        var id = started.GetProperty("id").GetGuid();
+        for (var i = 0; i < 600; i++)
+        {
+            var scan = await client.GetFromJsonAsync<JsonElement>($"/v1/scans/{id}", MediaApiFactory.Json, ct);
+            if (scan.GetProperty("status").GetString() is "completed" or "failed") return scan;
+            await Task.Delay(100, ct);
+        }
+        Assert.Fail("The scan did not finish within a minute.");
+        return default;
+    }
+
+    public static async Task<Guid> CreateLibraryAsync(this HttpClient client, string name, string kind, string root, CancellationToken ct)
+    {
+        Directory.CreateDirectory(root);
+        using var response = await client.PostAsJsonAsync("/v1/libraries", new { name, kind, storage = new { provider = "local", root } }, ct);
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await response.Content.ReadAsStringAsync(ct));
+        return (await response.JsonAsync()).GetProperty("id").GetGuid();
+    }
+}

@@ -31,6 +31,8 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>
         SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).AnyAsync(ct);
 
+    public void Add(T entity) => Db.Set<T>().Add(entity);
+
     public async Task<Result> AddAsync(T entity, CancellationToken ct)
     {
         Db.Set<T>().Add(entity);

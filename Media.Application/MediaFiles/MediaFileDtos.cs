@@ -1,0 +1,114 @@
+using Ardalis.Specification;
+using Mapster;
+using Media.Application.Common;
+using Media.Domain.Common;
+using Media.Domain.Imports;
+using Media.Domain.MediaFiles;
+
+namespace Media.Application.MediaFiles;
+
+public sealed record FileStateDto(bool Exists, long Size, DateTimeOffset LastVerifiedAt);
+
+public sealed record MediaFileDto(
+    Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State);
+
+public sealed record ImportDto(
+    Guid Id, Guid? MediaFileId, Guid? DownloadJobId, ImportMethod Method, string SourcePath, string DestinationPath,
+    bool Succeeded, string? ErrorCode, string? Error, DateTimeOffset AttemptedAt);
+
+/// <summary>A media file with its import history, newest first.</summary>
+public sealed record MediaFileDetailDto(
+    Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State,
+    IReadOnlyList<ImportDto> Imports);
+
+internal sealed class MediaFileMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<MediaFile, MediaFileDto>().MapWith(f => new MediaFileDto(
+            f.Id.Value, f.LibraryId.Value, f.MediaItemId.Value, f.EpisodeId == null ? null : f.EpisodeId.Value.Value, f.Path, f.CreatedAt,
+            new FileStateDto(f.State.Exists, f.State.Size, f.State.LastVerifiedAt)));
+        config.NewConfig<ImportAttempt, ImportDto>().MapWith(i => new ImportDto(
+            i.Id.Value, i.MediaFileId == null ? null : i.MediaFileId.Value.Value, i.DownloadJobId == null ? null : i.DownloadJobId.Value.Value,
+            i.Method, i.SourcePath, i.DestinationPath, i.Succeeded, i.ErrorCode, i.Error, i.AttemptedAt));
+    }
+}
+
+public sealed class MediaFilesPage : Specification<MediaFile>
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["path", "createdAt"];
+
+    public MediaFilesPage(LibraryId? library, MediaItemId? item, bool? exists, PageRequest page)
+    {
+        Query.AsNoTracking();
+        if (library is { } l) Query.Where(f => f.LibraryId == l);
+        if (item is { } m) Query.Where(f => f.MediaItemId == m);
+        if (exists is { } e) Query.Where(f => f.State.Exists == e);
+        _ = page.SortKey switch
+        {
+            "createdAt" => Query.OrderByThenId(f => f.CreatedAt, f => f.Id, page.Direction),
+            _ => Query.OrderByThenId(f => f.Path, f => f.Id, page.Direction),
+        };
+        Query.Page(page);
+    }
+}
+
+public sealed class FilesOfItem : Specification<MediaFile>
+{
+    public FilesOfItem(MediaItemId item) => Query.AsNoTracking().Where(f => f.MediaItemId == item).OrderBy(f => f.Path);
+}
+
+public sealed class ImportsPage : Specification<ImportAttempt>
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["attemptedAt"];
+
+    public ImportsPage(MediaFileId? file, DownloadJobId? job, bool? succeeded, PageRequest? page)
+    {
+        Query.AsNoTracking();
+        if (file is { } f) Query.Where(i => i.MediaFileId == f);
+        if (job is { } j) Query.Where(i => i.DownloadJobId == j);
+        if (succeeded is { } s) Query.Where(i => i.Succeeded == s);
+        // Newest first unless asked otherwise: a history.
+        var direction = page?.SortKey is null ? SortDirection.Desc : page.Direction;
+        Query.OrderByThenId(i => i.AttemptedAt, i => i.Id, direction);
+        if (page is not null) Query.Page(page);
+    }
+}
+
+public sealed record ListMediaFiles(LibraryId? Library, MediaItemId? Item, bool? Exists, PageRequest Page);
+
+public sealed class ListMediaFilesHandler(IMediaFileRepository files)
+{
+    public async Task<PagedList<MediaFileDto>> Handle(ListMediaFiles query, CancellationToken ct)
+    {
+        var spec = new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page);
+        var items = await files.ListAsync(spec, ct);
+        return new PagedList<MediaFileDto>(items.To<List<MediaFileDto>>(), query.Page.Page, query.Page.PageSize, await files.CountAsync(spec, ct));
+    }
+}
+
+public sealed record GetMediaFile(MediaFileId Id);
+
+public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImportAttemptRepository imports)
+{
+    public async Task<Result<MediaFileDetailDto>> Handle(GetMediaFile query, CancellationToken ct)
+    {
+        if (await files.FindAsync(query.Id, ct) is not { } file) return MediaFileErrors.NotFound(query.Id);
+        var history = await imports.ListAsync(new ImportsPage(file.Id, null, null, null), ct);
+        var dto = file.To<MediaFileDto>();
+        return new MediaFileDetailDto(dto.Id, dto.LibraryId, dto.MediaItemId, dto.EpisodeId, dto.Path, dto.CreatedAt, dto.State,
+            history.To<List<ImportDto>>());
+    }
+}
+
+public sealed record ListImports(MediaFileId? File, DownloadJobId? Job, bool? Succeeded, PageRequest Page);
+
+public sealed class ListImportsHandler(Imports.IImportAttemptRepository imports)
+{
+    public async Task<PagedList<ImportDto>> Handle(ListImports query, CancellationToken ct)
+    {
+        var spec = new ImportsPage(query.File, query.Job, query.Succeeded, query.Page);
+        var items = await imports.ListAsync(spec, ct);
+        return new PagedList<ImportDto>(items.To<List<ImportDto>>(), query.Page.Page, query.Page.PageSize, await imports.CountAsync(spec, ct));
+    }
+}

@@ -1,0 +1,162 @@
+using Ardalis.Specification;
+using Mapster;
+using Media.Application.Common;
+using Media.Application.MediaFiles;
+using Media.Application.Metadata;
+using Media.Domain.Common;
+using Media.Domain.MediaItems;
+
+namespace Media.Application.MediaItems;
+
+public sealed record MediaItemDto(Guid Id, MediaType Type, int TmdbId, string Title, int? Year);
+
+public sealed record EpisodeDto(Guid Id, int Number, string? Title, DateOnly? AirDate);
+
+public sealed record SeasonDto(Guid Id, int Number, string? Name, IReadOnlyList<EpisodeDto> Episodes);
+
+public sealed record MediaItemDetailDto(
+    Guid Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year, DateTimeOffset CreatedAt,
+    IReadOnlyList<SeasonDto> Seasons, IReadOnlyList<MediaFileDto> Files);
+
+internal sealed class MediaItemMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<MediaItem, MediaItemDto>().MapWith(m => new MediaItemDto(m.Id.Value, m.Type, m.TmdbId, m.Title, m.Year));
+}
+
+/// <summary>Media items by type and title, as DTOs straight from the table (no seasons loaded).</summary>
+public sealed class MediaItemsPage : Specification<MediaItem, MediaItemDto>
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["title", "year", "createdAt"];
+
+    public MediaItemsPage(MediaType? type, string? q, PageRequest page)
+    {
+        Query.AsNoTracking();
+        if (type is { } t) Query.Where(m => m.Type == t);
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var text = q.Trim().ToLowerInvariant();
+            Query.Where(m => m.Title.ToLower().Contains(text) || (m.OriginalTitle != null && m.OriginalTitle.ToLower().Contains(text)));
+        }
+        _ = page.SortKey switch
+        {
+            "year" => Query.OrderByThenId(m => m.Year, m => m.Id, page.Direction),
+            "createdAt" => Query.OrderByThenId(m => m.CreatedAt, m => m.Id, page.Direction),
+            _ => Query.OrderByThenId(m => m.Title, m => m.Id, page.Direction),
+        };
+        Query.Page(page);
+        Query.Select(m => new MediaItemDto(m.Id.Value, m.Type, m.TmdbId, m.Title, m.Year));
+    }
+}
+
+public sealed class MediaItemByTmdbId : SingleResultSpecification<MediaItem>
+{
+    public MediaItemByTmdbId(MediaType type, int tmdbId) => Query.Where(m => m.Type == type && m.TmdbId == tmdbId);
+}
+
+public sealed record ListMediaItems(MediaType? Type, string? Q, PageRequest Page);
+
+public sealed class ListMediaItemsHandler(IMediaItemRepository items)
+{
+    public async Task<PagedList<MediaItemDto>> Handle(ListMediaItems query, CancellationToken ct)
+    {
+        var spec = new MediaItemsPage(query.Type, query.Q, query.Page);
+        var found = await items.ListAsync(spec, ct);
+        return new PagedList<MediaItemDto>(found, query.Page.Page, query.Page.PageSize, await items.CountAsync(spec, ct));
+    }
+}
+
+public sealed record GetMediaItem(MediaItemId Id);
+
+public sealed class GetMediaItemHandler(IMediaItemRepository items, IMediaFileRepository files)
+{
+    public async Task<Result<MediaItemDetailDto>> Handle(GetMediaItem query, CancellationToken ct)
+    {
+        if (await items.FindAsync(query.Id, ct) is not { } item) return MediaItemErrors.NotFound(query.Id);
+        var itemFiles = await files.ListAsync(new FilesOfItem(item.Id), ct);
+        return ToDetail(item, itemFiles.To<List<MediaFileDto>>());
+    }
+
+    internal static MediaItemDetailDto ToDetail(MediaItem item, IReadOnlyList<MediaFileDto> files) => new(
+        item.Id.Value, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year, item.CreatedAt,
+        item.Seasons.OrderBy(s => s.Number).Select(s => new SeasonDto(s.Id.Value, s.Number, s.Name,
+            s.Episodes.OrderBy(e => e.Number).Select(e => new EpisodeDto(e.Id.Value, e.Number, e.Title, e.AirDate)).ToList())).ToList(),
+        files);
+}
+
+public sealed record AddMediaItem(string? Type, int? TmdbId);
+
+/// <summary>Adds a title from TMDB (a series with its seasons and episodes), as a user adds a wanted title.</summary>
+public sealed class AddMediaItemHandler(IMediaItemRepository items, IMetadataSource tmdb, TimeProvider clock)
+{
+    public async Task<Result<MediaItemDetailDto>> Handle(AddMediaItem cmd, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var type = MediaTypes.Parse(cmd.Type, errors);
+        if (cmd.TmdbId is not > 0) errors["tmdbId"] = ["A positive TMDB id is required."];
+        if (errors.Count > 0) return Error.Validation("validation", "The media item is invalid.", errors);
+
+        if (await items.FirstOrDefaultAsync(new MediaItemByTmdbId(type!.Value, cmd.TmdbId!.Value), ct) is { } existing)
+            return Duplicate(existing);
+
+        var created = await FromTmdbAsync(type.Value, cmd.TmdbId.Value, ct);
+        if (created.IsFailure) return created.Error!;
+        var added = await items.AddAsync(created.Value, ct);
+        if (added.IsSuccess) return GetMediaItemHandler.ToDetail(created.Value, []);
+        if (added.Error!.Code == "media_item.duplicate" &&
+            await items.FirstOrDefaultAsync(new MediaItemByTmdbId(type.Value, cmd.TmdbId.Value), ct) is { } raced)
+            return Duplicate(raced);
+        return added.Error!;
+    }
+
+    private static Error Duplicate(MediaItem existing) =>
+        Error.Conflict("media_item.duplicate", $"This title is already in the library as media item {existing.Id.Value}.") with
+        {
+            Fields = new Dictionary<string, string[]> { ["existingId"] = [existing.Id.Value.ToString()] },
+        };
+
+    private async Task<Result<MediaItem>> FromTmdbAsync(MediaType type, int tmdbId, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            if (type == MediaType.Movie)
+                return await tmdb.GetMovieAsync(tmdbId, ct) is { } movie
+                    ? MediaItem.Movie(movie.TmdbId, movie.Title, movie.OriginalTitle, movie.Year, now)
+                    : MetadataErrors.Unknown(type, tmdbId);
+            if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } series) return MetadataErrors.Unknown(type, tmdbId);
+            var item = MediaItem.Series(series.TmdbId, series.Title, series.OriginalTitle, series.Year, now);
+            foreach (var summary in series.Seasons)
+            {
+                var season = item.EnsureSeason(summary.Number, summary.Name);
+                if (await tmdb.GetSeasonAsync(tmdbId, summary.Number, ct) is { } details)
+                    foreach (var e in details.Episodes) season.EnsureEpisode(e.Number, e.Title, e.AirDate);
+            }
+            return item;
+        }
+        catch (MetadataUnavailableException e)
+        {
+            return MetadataErrors.Unavailable(e.Message);
+        }
+    }
+}
+
+public static class MediaTypes
+{
+    public static MediaType? Parse(string? value, Dictionary<string, string[]> errors, string field = "type")
+    {
+        if (string.Equals(value, "movie", StringComparison.OrdinalIgnoreCase)) return MediaType.Movie;
+        if (string.Equals(value, "series", StringComparison.OrdinalIgnoreCase)) return MediaType.Series;
+        errors[field] = [string.IsNullOrWhiteSpace(value) ? "A type is required: movie or series." : $"Unknown type '{value}': movie or series."];
+        return null;
+    }
+}
+
+public static class MetadataErrors
+{
+    public static Error Unknown(MediaType type, int tmdbId) =>
+        Error.Unprocessable("tmdb.unknown", $"TMDB has no {(type == MediaType.Movie ? "movie" : "series")} with id {tmdbId}.");
+
+    public static Error Unavailable(string detail) =>
+        Error.Unavailable("tmdb.unavailable", $"TMDB cannot be asked right now: {detail}");
+}

@@ -1,0 +1,257 @@
+using Ardalis.Specification;
+using Mapster;
+using Media.Application.Common;
+using Media.Application.Imports;
+using Media.Application.Libraries;
+using Media.Application.MediaFiles;
+using Media.Application.MediaItems;
+using Media.Application.Metadata;
+using Media.Application.Parsing;
+using Media.Application.Scanning;
+using Media.Application.Storage;
+using Media.Domain.Common;
+using Media.Domain.Imports;
+using Media.Domain.Libraries;
+using Media.Domain.MediaFiles;
+using Media.Domain.MediaItems;
+using Media.Domain.Unmatched;
+
+namespace Media.Application.Unmatched;
+
+public sealed record SuggestionDto(int TmdbId, MediaType Type, string Title, int? Year, double Score);
+
+public sealed record UnmatchedFileDto(
+    Guid Id, Guid LibraryId, string Path, long Size, DateTimeOffset DiscoveredAt, UnmatchedStatus Status,
+    IReadOnlyList<SuggestionDto> Suggestions, DateTimeOffset? ResolvedAt, Guid? MediaFileId);
+
+internal sealed class UnmatchedMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<UnmatchedFile, UnmatchedFileDto>().MapWith(u => new UnmatchedFileDto(
+            u.Id.Value, u.LibraryId.Value, u.Path, u.Size, u.DiscoveredAt, u.Status,
+            u.Suggestions.Select(s => new SuggestionDto(s.TmdbId, s.Type, s.Title, s.Year, s.Score)).ToList(),
+            u.ResolvedAt, u.MediaFileId == null ? null : u.MediaFileId.Value.Value));
+}
+
+/// <summary>The queue in a stable order: discovered at, then id (the index behind it keeps deep pages cheap).</summary>
+public sealed class UnmatchedPage : Specification<UnmatchedFile>
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["discoveredAt"];
+
+    public UnmatchedPage(LibraryId? library, UnmatchedStatus status, PageRequest page)
+    {
+        Query.AsNoTracking();
+        Query.Where(u => u.Status == status);
+        if (library is { } l) Query.Where(u => u.LibraryId == l);
+        Query.OrderByThenId(u => u.DiscoveredAt, u => u.Id, page.Direction);
+        Query.Page(page);
+    }
+}
+
+public sealed record ListUnmatchedFiles(LibraryId? Library, UnmatchedStatus Status, PageRequest Page);
+
+public sealed class ListUnmatchedFilesHandler(IUnmatchedFileRepository files)
+{
+    public async Task<PagedList<UnmatchedFileDto>> Handle(ListUnmatchedFiles query, CancellationToken ct)
+    {
+        var spec = new UnmatchedPage(query.Library, query.Status, query.Page);
+        var items = await files.ListAsync(spec, ct);
+        return new PagedList<UnmatchedFileDto>(items.To<List<UnmatchedFileDto>>(), query.Page.Page, query.Page.PageSize, await files.CountAsync(spec, ct));
+    }
+}
+
+public sealed record GetUnmatchedFile(UnmatchedFileId Id);
+
+public sealed class GetUnmatchedFileHandler(IUnmatchedFileRepository files)
+{
+    public async Task<Result<UnmatchedFileDto>> Handle(GetUnmatchedFile query, CancellationToken ct) =>
+        await files.FindAsync(query.Id, ct) is { } file ? file.To<UnmatchedFileDto>() : UnmatchedFileErrors.NotFound(query.Id);
+}
+
+public sealed record DismissUnmatchedFile(UnmatchedFileId Id);
+
+public sealed class DismissUnmatchedFileHandler(IUnmatchedFileRepository files, TimeProvider clock)
+{
+    public async Task<Result<UnmatchedFileDto>> Handle(DismissUnmatchedFile cmd, CancellationToken ct)
+    {
+        if (await files.FindAsync(cmd.Id, ct) is not { } file) return UnmatchedFileErrors.NotFound(cmd.Id);
+        var dismissed = file.Dismiss(clock.GetUtcNow());
+        if (dismissed.IsFailure) return dismissed.Error!;
+        var saved = await files.SaveAsync(ct);
+        return saved.IsSuccess ? file.To<UnmatchedFileDto>() : saved.Error!;
+    }
+}
+
+public sealed record RefreshSuggestions(UnmatchedFileId Id);
+
+/// <summary>Runs the TMDB search again from the parsed name; the stored suggestions stay when TMDB cannot answer.</summary>
+public sealed class RefreshSuggestionsHandler(IUnmatchedFileRepository files, ILibraryRepository libraries, IMetadataSource tmdb)
+{
+    public async Task<Result<UnmatchedFileDto>> Handle(RefreshSuggestions cmd, CancellationToken ct)
+    {
+        if (await files.FindAsync(cmd.Id, ct) is not { } file) return UnmatchedFileErrors.NotFound(cmd.Id);
+        if (file.Status != UnmatchedStatus.Pending) return UnmatchedFileErrors.AlreadyResolved(file.Id);
+        if (await libraries.FindAsync(file.LibraryId, ct) is not { } library) return LibraryErrors.NotFound(file.LibraryId);
+        if (!tmdb.IsConfigured) return MetadataErrors.Unavailable("TMDB is not configured (set Tmdb__ApiKey).");
+
+        var type = library.Kind == LibraryKind.Movies ? MediaType.Movie : MediaType.Series;
+        var (title, year) = SearchTerms(file.Path, type);
+        if (string.IsNullOrWhiteSpace(title))
+            return Error.Unprocessable("unmatched_file.no_title", "No title can be read from this file's name to search TMDB with.");
+        IReadOnlyList<MetadataCandidate> candidates;
+        try
+        {
+            candidates = await tmdb.SearchAsync(type, title, year, ct);
+        }
+        catch (MetadataUnavailableException e)
+        {
+            return MetadataErrors.Unavailable(e.Message);
+        }
+        var refreshed = file.RefreshSuggestions(MatchScoring.Suggestions(candidates, title, year));
+        if (refreshed.IsFailure) return refreshed.Error!;
+        var saved = await files.SaveAsync(ct);
+        return saved.IsSuccess ? file.To<UnmatchedFileDto>() : saved.Error!;
+    }
+
+    /// <summary>What the scan searched with: a series by its folder's name, a movie by its own.</summary>
+    internal static (string? Title, int? Year) SearchTerms(string path, MediaType type)
+    {
+        var parsed = NameParser.Parse(path);
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (type == MediaType.Series && slash > 0 && NameParser.Parse(path[..slash]) is { Title: not null } folder)
+            return (folder.Title, folder.Year);
+        return (parsed.Title, parsed.Year);
+    }
+}
+
+/// <summary>The body of POST /v1/unmatched-files/{id}/match, as raw values.</summary>
+public sealed record MatchInput(int? TmdbId, string? Type, int? Season, IReadOnlyList<int>? Episodes);
+
+public sealed record MatchUnmatchedFile(UnmatchedFileId Id, MatchInput Input);
+
+/// <summary>
+/// A user's answer for a queued file. The target is checked on TMDB first; then, in one transaction, the media item
+/// (created or reused), its season and episode rows, the media file with a state from a fresh stat of the file, a
+/// manual_match import record, and the queue entry resolved as matched.
+/// </summary>
+public sealed class MatchUnmatchedFileHandler(
+    IUnmatchedFileRepository queue, ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files,
+    IImportAttemptRepository imports, IMetadataSource tmdb, ILibraryStorageFactory storages, TimeProvider clock)
+{
+    private const int Attempts = 3;
+
+    public async Task<Result<MediaFileDto>> Handle(MatchUnmatchedFile cmd, CancellationToken ct)
+    {
+        var input = Validate(cmd.Input);
+        if (input.IsFailure) return input.Error!;
+        var (type, tmdbId, season, episodes) = input.Value;
+
+        if (await queue.FindAsync(cmd.Id, ct) is not { } entry) return UnmatchedFileErrors.NotFound(cmd.Id);
+        if (entry.Status != UnmatchedStatus.Pending) return UnmatchedFileErrors.AlreadyResolved(entry.Id);
+        if (await libraries.FindAsync(entry.LibraryId, ct) is not { } library) return LibraryErrors.NotFound(entry.LibraryId);
+        if (!library.Holds(type))
+            return Error.Validation("type", $"The library '{library.Name}' holds {library.Kind.ToString().ToLowerInvariant()}; a {(type == MediaType.Movie ? "movie" : "series")} cannot be matched here.");
+
+        var target = await TargetAsync(type, tmdbId, season, episodes, ct);
+        if (target.IsFailure) return target.Error!;
+
+        var stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
+        if (stat is null)
+            return Error.Conflict("unmatched_file.gone", $"'{entry.Path}' is no longer on disk; nothing was matched. A scan will take it out of the queue.");
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RecordAsync(library, entry, target.Value, season, episodes, stat, ct);
+            // Two matches to the same new title at once: the loser's insert hits the unique index; it retries and reuses.
+            if (result.IsSuccess || result.Error!.Code is not ("media_item.duplicate" or "season.duplicate" or "episode.duplicate") || attempt == Attempts)
+                return result;
+            if (await queue.FindAsync(cmd.Id, ct) is not { } again || again.Status != UnmatchedStatus.Pending)
+                return UnmatchedFileErrors.AlreadyResolved(cmd.Id);
+            entry = again;
+        }
+    }
+
+    private async Task<Result<MediaFileDto>> RecordAsync(
+        Library library, UnmatchedFile entry, Target target, int? season, IReadOnlyList<int> episodes, StoredFile stat, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var item = await items.FirstOrDefaultAsync(new MediaItemByTmdbId(target.Type, target.TmdbId), ct);
+        if (item is null)
+        {
+            item = MediaItem.Create(target.Type, target.TmdbId, target.Title, target.OriginalTitle, target.Year, now);
+            items.Add(item);
+        }
+
+        Episode? episode = null;
+        if (target.Type == MediaType.Series)
+        {
+            var seasonRow = item.EnsureSeason(season!.Value, target.Season!.Name);
+            foreach (var e in target.Season.Episodes) seasonRow.EnsureEpisode(e.Number, e.Title, e.AirDate);
+            // One episode per media file in the model: a multi-episode file is recorded against its first episode.
+            episode = item.FindEpisode(season.Value, episodes[0]);
+        }
+
+        var created = MediaFile.Create(library, item, episode, entry.Path, FileState.Verified(stat.Size, now), now);
+        if (created.IsFailure) return created.Error!;
+        var file = created.Value;
+        files.Add(file);
+        var note = episodes.Count > 1 ? $"Matched to episodes {string.Join(", ", episodes)} of season {season}; recorded against episode {episodes[0]}." : null;
+        imports.Add(ImportAttempt.Success(ImportMethod.ManualMatch, file.Id, entry.Path, entry.Path, now, note: note));
+        var matched = entry.Match(file.Id, now);
+        if (matched.IsFailure) return matched.Error!;
+
+        var saved = await queue.SaveAsync(ct);
+        if (saved.IsFailure)
+            return saved.Error!.Code == "media_file.duplicate_path"
+                ? Error.Conflict("media_file.duplicate_path", $"'{entry.Path}' is already a media file of this library.")
+                : saved.Error!;
+        return file.To<MediaFileDto>();
+    }
+
+    private sealed record Target(MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year, SeasonMetadata? Season);
+
+    /// <summary>The target as TMDB knows it; a series also with the season the episodes must be in.</summary>
+    private async Task<Result<Target>> TargetAsync(MediaType type, int tmdbId, int? season, IReadOnlyList<int> episodes, CancellationToken ct)
+    {
+        try
+        {
+            if (type == MediaType.Movie)
+                return await tmdb.GetMovieAsync(tmdbId, ct) is { } m
+                    ? new Target(type, tmdbId, m.Title, m.OriginalTitle, m.Year, null)
+                    : MetadataErrors.Unknown(type, tmdbId);
+            if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } s) return MetadataErrors.Unknown(type, tmdbId);
+            if (await tmdb.GetSeasonAsync(tmdbId, season!.Value, ct) is not { } details)
+                return Error.Unprocessable("tmdb.unknown_season", $"{s.Title} has no season {season} on TMDB.");
+            var missing = episodes.Where(e => details.Episodes.All(x => x.Number != e)).ToList();
+            if (missing.Count > 0)
+                return Error.Unprocessable("tmdb.unknown_episode", $"{s.Title} season {season} has no episode {string.Join(", ", missing)} on TMDB.");
+            return new Target(type, tmdbId, s.Title, s.OriginalTitle, s.Year, details);
+        }
+        catch (MetadataUnavailableException e)
+        {
+            return MetadataErrors.Unavailable(e.Message);
+        }
+    }
+
+    private static Result<(MediaType Type, int TmdbId, int? Season, IReadOnlyList<int> Episodes)> Validate(MatchInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var type = MediaTypes.Parse(input.Type, errors);
+        if (input.TmdbId is not > 0) errors["tmdbId"] = ["A positive TMDB id is required."];
+        var episodes = input.Episodes ?? [];
+        if (type == MediaType.Series)
+        {
+            if (input.Season is null) errors["season"] = ["A series match names its season."];
+            else if (input.Season < 0) errors["season"] = ["Seasons are numbered from 0 (specials)."];
+            if (episodes.Count == 0) errors["episodes"] = ["A series match names at least one episode."];
+            else if (episodes.Any(e => e < 0)) errors["episodes"] = ["Episode numbers are not negative."];
+            else if (episodes.Count > 50) errors["episodes"] = ["At most 50 episodes per file."];
+        }
+        else if (type == MediaType.Movie && (input.Season is not null || episodes.Count > 0))
+        {
+            errors["episodes"] = ["A movie has no season or episodes."];
+        }
+        if (errors.Count > 0) return Error.Validation("validation", "The match is invalid.", errors);
+        return (type!.Value, input.TmdbId!.Value, input.Season, episodes.Distinct().Order().ToList());
+    }
+}
