@@ -4,4 +4,11 @@ using Media.Domain.Unmatched;
 
 namespace Media.Application.Unmatched;
 
-public interface IUnmatchedFileRepository : IRepository<UnmatchedFile, UnmatchedFileId>;
+public interface IUnmatchedFileRepository : IRepository<UnmatchedFile, UnmatchedFileId>
+{
+    /// <summary>
+    /// One page of the queue in its stable order (discovered at, then id), cheap however deep the page: the page's
+    /// ids come from the covering index alone, and the total from counts the database keeps up to date.
+    /// </summary>
+    Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, PageRequest page, CancellationToken ct);
+}

@@ -33,19 +33,10 @@ internal sealed class UnmatchedMapping : IRegister
             u.ResolvedAt, u.MediaFileId == null ? null : u.MediaFileId.Value.Value));
 }
 
-/// <summary>The queue in a stable order: discovered at, then id (the index behind it keeps deep pages cheap).</summary>
-public sealed class UnmatchedPage : Specification<UnmatchedFile>
+/// <summary>The queue's sort keys: it is always in discovery order (then id), ascending or descending.</summary>
+public static class UnmatchedPage
 {
     public static readonly IReadOnlyList<string> SortKeys = ["discoveredAt"];
-
-    public UnmatchedPage(LibraryId? library, UnmatchedStatus status, PageRequest page)
-    {
-        Query.AsNoTracking();
-        Query.Where(u => u.Status == status);
-        if (library is { } l) Query.Where(u => u.LibraryId == l);
-        Query.OrderByThenId(u => u.DiscoveredAt, u => u.Id, page.Direction);
-        Query.Page(page);
-    }
 }
 
 public sealed record ListUnmatchedFiles(LibraryId? Library, UnmatchedStatus Status, PageRequest Page);
@@ -54,9 +45,8 @@ public sealed class ListUnmatchedFilesHandler(IUnmatchedFileRepository files)
 {
     public async Task<PagedList<UnmatchedFileDto>> Handle(ListUnmatchedFiles query, CancellationToken ct)
     {
-        var spec = new UnmatchedPage(query.Library, query.Status, query.Page);
-        var items = await files.ListAsync(spec, ct);
-        return new PagedList<UnmatchedFileDto>(items.To<List<UnmatchedFileDto>>(), query.Page.Page, query.Page.PageSize, await files.CountAsync(spec, ct));
+        var page = await files.QueuePageAsync(query.Library, query.Status, query.Page, ct);
+        return new PagedList<UnmatchedFileDto>(page.Items.To<List<UnmatchedFileDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }
 

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Media.Tests.Api;
 
 /// <summary>The unmatched-files workflow and the read API, through the real host with PostgreSQL and the fake TMDB.</summary>
-[TestFixture(Provider.Postgres)]
+[TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
 public sealed class UnmatchedApiTests(Provider provider)
 {
     private FakeTmdb _tmdb = null!;
@@ -117,6 +117,10 @@ public sealed class UnmatchedApiTests(Provider provider)
         Assert.That(all.GetProperty("pageSize").GetInt32(), Is.EqualTo(500));
         var items = all.GetProperty("items").EnumerateArray().ToList();
         Assert.That(items, Has.All.Matches<JsonElement>(i => i.GetProperty("status").GetString() == "pending"));
+        var pendingRows = await Db(db => db.Set<UnmatchedFile>().CountAsync(u => u.Status == UnmatchedStatus.Pending, Ct));
+        Assert.That(all.GetProperty("totalCount").GetInt32(), Is.EqualTo(pendingRows).And.EqualTo(items.Count), "the kept counts agree with the rows");
+        var dismissedRows = await Db(db => db.Set<UnmatchedFile>().CountAsync(u => u.Status == UnmatchedStatus.Dismissed && u.LibraryId == new Media.Domain.Common.LibraryId(_movies), Ct));
+        Assert.That((await Get($"/v1/unmatched-files?status=dismissed&libraryId={_movies}")).GetProperty("totalCount").GetInt32(), Is.EqualTo(dismissedRows));
         var order = items.Select(i => (i.GetProperty("discoveredAt").GetDateTimeOffset(), i.GetProperty("id").GetGuid())).ToList();
         Assert.That(order, Is.EqualTo(order.OrderBy(o => o.Item1).ThenBy(o => o.Item2).ToList()));
 

@@ -43,6 +43,14 @@ public sealed class MediaApiFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>A host on an existing database (benchmarks fill one first).</summary>
+    public static MediaApiFactory ForDatabase(Provider provider, string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = new MediaApiFactory(provider, connectionString, null, null);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) factory._settings[key] = value;
+        return factory;
+    }
+
     /// <summary>Settings that point the TMDB adapter at a fake, with short retry delays.</summary>
     public static Dictionary<string, string?> TmdbSettings(FakeTmdb tmdb) => new()
     {

@@ -111,6 +111,9 @@ internal sealed class UnmatchedFileConfiguration : IEntityTypeConfiguration<Unma
         // The queue is read pending-first in discovery order; these keep deep pages cheap.
         b.HasIndex(u => new { u.Status, u.DiscoveredAt, u.Id });
         b.HasIndex(u => new { u.LibraryId, u.Status, u.DiscoveredAt, u.Id });
+        // The pending queue is what users page through, often a million rows deep: narrow partial indexes for it.
+        b.HasIndex(u => new { u.DiscoveredAt, u.Id }).HasDatabaseName("ix_unmatched_file_pending").HasFilter("status = 'pending'");
+        b.HasIndex(u => new { u.LibraryId, u.DiscoveredAt, u.Id }).HasDatabaseName("ix_unmatched_file_library_pending").HasFilter("status = 'pending'");
         b.HasOne<Library>().WithMany().HasForeignKey(u => u.LibraryId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<MediaFile>().WithMany().HasForeignKey(u => u.MediaFileId).OnDelete(DeleteBehavior.SetNull);
         b.OwnsMany(u => u.Suggestions, s => s.ToJson("suggestions"));

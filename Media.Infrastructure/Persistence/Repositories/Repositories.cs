@@ -1,3 +1,4 @@
+using Media.Application.Common;
 using Media.Application.Imports;
 using Media.Application.Libraries;
 using Media.Application.MediaFiles;
@@ -27,7 +28,26 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
 
 internal sealed class ImportAttemptRepository(MediaDbContext db) : EfRepository<ImportAttempt, ImportAttemptId>(db), IImportAttemptRepository;
 
-internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<UnmatchedFile, UnmatchedFileId>(db), IUnmatchedFileRepository;
+internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<UnmatchedFile, UnmatchedFileId>(db), IUnmatchedFileRepository
+{
+    public async Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, PageRequest page, CancellationToken ct)
+    {
+        var queue = Db.Set<UnmatchedFile>().AsNoTracking().Where(u => u.Status == status);
+        if (library is { } l) queue = queue.Where(u => u.LibraryId == l);
+        var desc = page.Direction == SortDirection.Desc;
+        IQueryable<UnmatchedFile> Ordered(IQueryable<UnmatchedFile> q) =>
+            desc ? q.OrderByDescending(u => u.DiscoveredAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.DiscoveredAt).ThenBy(u => u.Id);
+
+        // Deferred join: skip through the (status, discovered_at, id) index, then read only the page's rows.
+        var ids = Ordered(queue).Skip(page.Skip).Take(page.PageSize).Select(u => u.Id);
+        var items = await Ordered(Db.Set<UnmatchedFile>().AsNoTracking().Where(u => ids.Contains(u.Id))).ToListAsync(ct);
+
+        var counts = Db.Set<Configurations.UnmatchedCount>().AsNoTracking().Where(c => c.Status == status);
+        if (library is { } lc) counts = counts.Where(c => c.LibraryId == lc);
+        var total = await counts.SumAsync(c => c.Count, ct);
+        return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, (int)Math.Min(total, int.MaxValue));
+    }
+}
 
 internal sealed class UserRepository(MediaDbContext db) : EfRepository<User, UserId>(db), IUserRepository
 {

@@ -631,9 +631,17 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("MediaFileId")
                         .HasDatabaseName("ix_unmatched_file_media_file_id");
 
+                    b.HasIndex("DiscoveredAt", "Id")
+                        .HasDatabaseName("ix_unmatched_file_pending")
+                        .HasFilter("status = 'pending'");
+
                     b.HasIndex("LibraryId", "Path")
                         .IsUnique()
                         .HasDatabaseName("ix_unmatched_file_library_id_path");
+
+                    b.HasIndex("LibraryId", "DiscoveredAt", "Id")
+                        .HasDatabaseName("ix_unmatched_file_library_pending")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("Status", "DiscoveredAt", "Id")
                         .HasDatabaseName("ix_unmatched_file_status_discovered_at_id");
@@ -789,6 +797,27 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_app_user_username");
 
                     b.ToTable("app_user", (string)null);
+                });
+
+            modelBuilder.Entity("Media.Infrastructure.Persistence.Configurations.UnmatchedCount", b =>
+                {
+                    b.Property<Guid>("LibraryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("library_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("LibraryId", "Status")
+                        .HasName("pk_unmatched_count");
+
+                    b.ToTable("unmatched_count", (string)null);
                 });
 
             modelBuilder.Entity("role_permission", b =>

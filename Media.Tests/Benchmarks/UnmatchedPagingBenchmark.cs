@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Media.Domain.Libraries;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Media.Tests.Benchmarks;
+
+/// <summary>
+/// Paging the unmatched queue through the API with 1,000,000 pending rows in PostgreSQL: the first page and a deep
+/// page (page 10,000 of 50). Target: each under 50 ms. Run by `build.ps1 bench` (MEDIA_BENCH_UNMATCHED_ROWS to change the size).
+/// </summary>
+[Explicit("a benchmark: build.ps1 bench"), Category("Benchmark")]
+public sealed class UnmatchedPagingBenchmark
+{
+    [Test]
+    public async Task Pages_of_a_million_pending_files()
+    {
+        var ct = TestContext.CurrentContext.CancellationToken;
+        var rows = int.TryParse(Environment.GetEnvironmentVariable("MEDIA_BENCH_UNMATCHED_ROWS"), out var n) ? n : 1_000_000;
+        var server = await PostgresServer.SharedAsync();
+        var connectionString = await server.CreateDatabaseAsync(ct: ct);
+        await using var api = MediaApiFactory.ForDatabase(Provider.Postgres, connectionString);
+        using var admin = api.Admin(); // starts the host: migrations applied
+
+        var library = Library.Create("Bench", LibraryKind.Movies, StorageLocation.Local($"/srv/bench-{Guid.NewGuid():N}"), DateTimeOffset.UtcNow).Value;
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+            db.Add(library);
+            await db.SaveChangesAsync(ct);
+        }
+
+        var fill = System.Diagnostics.Stopwatch.StartNew();
+        await using (var connection = new NpgsqlConnection(connectionString + ";Command Timeout=600"))
+        {
+            await connection.OpenAsync(ct);
+            // A bulk load as an operator would do it: the counting trigger off, the counts rebuilt once afterwards.
+            await Exec(connection, "ALTER TABLE unmatched_file DISABLE TRIGGER unmatched_count_track", ct);
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY unmatched_file (id, library_id, path, size, discovered_at, status, suggestions) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                var start = DateTimeOffset.UtcNow.AddDays(-30);
+                for (var i = 0; i < rows; i++)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(library.Id.Value, NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync($"Unknown {i / 1000}/Unknown.File.{i}.mkv", NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync((long)i * 1000, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(start.AddMilliseconds(i * 100L).UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+                    await copy.WriteAsync("pending", NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync("[]", NpgsqlDbType.Jsonb, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await Exec(connection, "ALTER TABLE unmatched_file ENABLE TRIGGER unmatched_count_track", ct);
+            await Exec(connection, "DELETE FROM unmatched_count", ct);
+            await Exec(connection, "INSERT INTO unmatched_count (library_id, status, count) SELECT library_id, status, COUNT(*) FROM unmatched_file GROUP BY library_id, status", ct);
+            await Exec(connection, "VACUUM ANALYZE unmatched_file", ct);
+        }
+        fill.Stop();
+
+        var deepPage = Math.Max(1, rows / 50 / 2);
+        async Task Page(int page)
+        {
+            using var response = await admin.GetAsync($"/v1/unmatched-files?page={page}&pageSize=50", ct);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await response.Content.ReadAsByteArrayAsync(ct);
+        }
+        var first = await BenchmarkResults.TimeAsync(() => Page(1), runs: 30);
+        var deep = await BenchmarkResults.TimeAsync(() => Page(deepPage), runs: 30);
+        var last = await BenchmarkResults.TimeAsync(() => Page(rows / 50), runs: 10);
+
+        BenchmarkResults.Record("unmatchedPaging", new JsonObject
+        {
+            ["rows"] = rows,
+            ["fillSeconds"] = Math.Round(fill.Elapsed.TotalSeconds, 1),
+            ["firstPageMedianMs"] = Math.Round(BenchmarkResults.Median(first), 1),
+            ["firstPageP95Ms"] = Math.Round(BenchmarkResults.Percentile(first, 0.95), 1),
+            ["deepPage"] = deepPage,
+            ["deepPageMedianMs"] = Math.Round(BenchmarkResults.Median(deep), 1),
+            ["deepPageP95Ms"] = Math.Round(BenchmarkResults.Percentile(deep, 0.95), 1),
+            ["lastPageMedianMs"] = Math.Round(BenchmarkResults.Median(last), 1),
+            ["targetMs"] = 50,
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(BenchmarkResults.Median(first), Is.LessThan(50), "first page");
+            Assert.That(BenchmarkResults.Median(deep), Is.LessThan(50), "deep page");
+        });
+    }
+
+    private static async Task Exec(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
