@@ -35,24 +35,62 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
     public bool TmdbAvailable => tmdb.IsConfigured && !_tmdbDown;
 
-    public async Task<Identification> IdentifyAsync(string path, ParsedName parsed, CancellationToken ct)
+    /// <summary>
+    /// Asks TMDB, several questions at a time, what identifying these files will ask, so that the answers are
+    /// cached when <see cref="IdentifyAsync"/> goes through the files one by one. Titles already known, and
+    /// questions already answered in this scan, are not asked.
+    /// </summary>
+    public async Task PrefetchAsync(IEnumerable<(string Path, ParsedName Parsed)> files, CancellationToken ct)
+    {
+        if (!TmdbAvailable) return;
+        var questions = new Dictionary<string, Func<Task>>(StringComparer.Ordinal);
+        foreach (var (path, parsed) in files)
+        {
+            var (key, title, year) = Subject(path, parsed);
+            if (_titles.ContainsKey(key) || questions.ContainsKey(key)) continue;
+            if (parsed.TmdbId is { } id)
+            {
+                if ((await Known(ct)).Exists(k => k.TmdbId == id)) continue;
+                questions[key] = _type == MediaType.Movie ? () => tmdb.GetMovieAsync(id, ct) : () => tmdb.GetSeriesAsync(id, ct);
+            }
+            else if (parsed.ImdbId is { } imdb) questions[key] = () => tmdb.FindByImdbIdAsync(imdb, ct);
+            else if (!string.IsNullOrWhiteSpace(title) && await KnownAsync(title, year, ct) is null)
+                questions[key] = () => tmdb.SearchAsync(_type, title, year, ct);
+        }
+        if (questions.Count == 0) return;
+        await Parallel.ForEachAsync(questions.Values, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (ask, _) =>
+        {
+            try
+            {
+                await ask();
+            }
+            catch (MetadataUnavailableException)
+            {
+                // IdentifyAsync will meet the same outage and say so.
+            }
+        });
+    }
+
+    /// <summary>What a file is identified by: its own name for a movie, its series folder for an episode.</summary>
+    private (string Key, string? Title, int? Year) Subject(string path, ParsedName parsed)
     {
         if (_type == MediaType.Movie)
-        {
-            var key = $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(parsed.Title)}|{parsed.Year}";
-            return await Title(key, () => IdentifyTitleAsync(parsed.Title, parsed.Year, parsed.TmdbId, parsed.ImdbId, ct));
-        }
-
-        // A series is named by its folder ("Show (2010)/Season 1/..."), a loose file by itself.
+            return ($"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(parsed.Title)}|{parsed.Year}", parsed.Title, parsed.Year);
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         var folder = slash > 0 ? path[..slash] : null;
         var show = folder is null ? parsed : NameParser.Parse(folder);
         var title = show.Title ?? parsed.Title;
         var year = show.Title is not null ? show.Year : parsed.Year;
-        var key2 = folder is not null ? $"folder|{folder}" : $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(title)}|{year}";
-        var series = await Title(key2, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
-        if (!series.IsMatch) return series;
-        return await EpisodesAsync(series.Item!, parsed, ct);
+        var key = folder is not null ? $"folder|{folder}" : $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(title)}|{year}";
+        return (key, title, year);
+    }
+
+    public async Task<Identification> IdentifyAsync(string path, ParsedName parsed, CancellationToken ct)
+    {
+        var (key, title, year) = Subject(path, parsed);
+        var found = await Title(key, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
+        if (_type == MediaType.Movie || !found.IsMatch) return found;
+        return await EpisodesAsync(found.Item!, parsed, ct);
     }
 
     private Task<Identification> Title(string key, Func<Task<Identification>> identify)

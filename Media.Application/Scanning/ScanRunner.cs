@@ -24,6 +24,7 @@ public sealed class ScanRunner(
     IMetadataSource tmdb, TimeProvider clock, ILogger<ScanRunner> logger)
 {
     private const int BatchSize = 500;
+    private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
 
     /// <summary>Folders nobody means as media: NAS metadata, recycle bins, and bonus material.</summary>
@@ -96,6 +97,7 @@ public sealed class ScanRunner(
         var verified = new List<(MediaFileId, long)>();
         var pendingWrites = 0;
         var filesWalked = 0;
+        var fresh = new List<(StoredFile File, ParsedName Parsed)>(IdentifyBatch);
         var heartbeat = Stopwatch.StartNew();
 
         try
@@ -116,8 +118,12 @@ public sealed class ScanRunner(
                     var parsed = NameParser.Parse(file.Path);
                     if (!parsed.IsVideo || parsed.IsPartial || parsed.IsSample || parsed.IsExtra) continue;
                     counters.Seen++;
-                    await NewOrQueuedAsync(library, file, parsed, queued, identifier, counters, now, ct);
-                    pendingWrites++;
+                    fresh.Add((file, parsed));
+                    if (fresh.Count >= IdentifyBatch)
+                    {
+                        await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
+                        pendingWrites += IdentifyBatch;
+                    }
                 }
 
                 if (touched.Count >= BatchSize * 4 || verified.Count >= BatchSize || pendingWrites >= BatchSize)
@@ -137,17 +143,20 @@ public sealed class ScanRunner(
         }
         catch (StorageUnavailableException e)
         {
+            await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
             await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing.";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
             await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
+        await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
         var end = clock.GetUtcNow();
         await WriteAsync(identifier, touched, verified, end, ct);
 
@@ -165,6 +174,19 @@ public sealed class ScanRunner(
             store.Remove(left);
         Report(scan, counters);
         return null;
+    }
+
+    /// <summary>New files, a batch at a time: TMDB is asked for the whole batch at once, then each file is decided in order.</summary>
+    private async Task IdentifyAsync(
+        Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
+        Identifier identifier, Counters counters, CancellationToken ct)
+    {
+        if (fresh.Count == 0) return;
+        await identifier.PrefetchAsync(fresh.Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
+            .Select(f => (f.File.Path, f.Parsed)), ct);
+        var now = clock.GetUtcNow();
+        foreach (var (file, parsed) in fresh) await NewOrQueuedAsync(library, file, parsed, queued, identifier, counters, now, ct);
+        fresh.Clear();
     }
 
     /// <summary>A video file the library does not know: matched again if it waits in the queue, else identified.</summary>

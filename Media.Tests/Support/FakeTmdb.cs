@@ -32,6 +32,12 @@ public sealed class FakeTmdb : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly List<FakeMovie> _movies = [];
     private readonly List<FakeSeries> _series = [];
+    private readonly Dictionary<string, List<FakeMovie>> _movieWords = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<FakeSeries>> _seriesWords = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, FakeMovie> _movieIds = [];
+    private readonly Dictionary<int, FakeSeries> _seriesIds = [];
+    private long _windowSecond;
+    private int _windowCount;
     private readonly Lock _lock = new();
 
     private FakeTmdb(WebApplication app) => _app = app;
@@ -55,16 +61,47 @@ public sealed class FakeTmdb : IAsyncDisposable
 
     public void ClearFailures() => _failures.Clear();
 
+    /// <summary>When set, requests beyond this many per second answer 429 with Retry-After: 1, like TMDB's limit.</summary>
+    public int? RateLimitPerSecond { get; set; }
+
     public FakeTmdb Add(FakeMovie movie)
     {
-        lock (_lock) _movies.Add(movie);
+        lock (_lock)
+        {
+            _movies.Add(movie);
+            _movieIds[movie.Id] = movie;
+            foreach (var word in Words(movie.Title).Concat(Words(movie.OriginalTitle)).Distinct())
+                (_movieWords.TryGetValue(word, out var list) ? list : _movieWords[word] = []).Add(movie);
+        }
         return this;
     }
 
     public FakeTmdb Add(FakeSeries series)
     {
-        lock (_lock) _series.Add(series);
+        lock (_lock)
+        {
+            _series.Add(series);
+            _seriesIds[series.Id] = series;
+            foreach (var word in Words(series.Name).Concat(Words(series.OriginalName)).Distinct())
+                (_seriesWords.TryGetValue(word, out var list) ? list : _seriesWords[word] = []).Add(series);
+        }
         return this;
+    }
+
+    private static IEnumerable<string> Words(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split([' ', '.', '-', ':', ','], StringSplitOptions.RemoveEmptyEntries).Select(NameParser.Normalize).Where(w => w.Length > 0);
+
+    /// <summary>Like TMDB's own matching, loosely: every word of the query is a word of the title.</summary>
+    private List<T> Search<T>(string? query, Dictionary<string, List<T>> index, Func<T, string, string?> titles)
+    {
+        var words = Words(query).Distinct().ToList();
+        if (words.Count == 0) return [];
+        lock (_lock)
+        {
+            var lists = words.Select(w => index.TryGetValue(w, out var l) ? l : []).OrderBy(l => l.Count).ToList();
+            if (lists[0].Count == 0) return [];
+            return lists[0].Where(candidate => lists.Skip(1).All(l => l.Contains(candidate))).ToList();
+        }
     }
 
     public static async Task<FakeTmdb> StartAsync()
@@ -87,6 +124,12 @@ public sealed class FakeTmdb : IAsyncDisposable
         {
             _counts.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
+            if (RateLimitPerSecond is { } limit && OverLimit(limit))
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await Error(context, 429, 25, "Your request count is over the allowed limit.");
+                return;
+            }
             if (context.Request.Query["api_key"] != ApiKey)
             {
                 await Error(context, 401, 7, "Invalid API key: You must be granted a valid key.");
@@ -104,9 +147,7 @@ public sealed class FakeTmdb : IAsyncDisposable
 
         app.MapGet("/3/search/movie", (string? query, int? primary_release_year, int? year) =>
         {
-            List<FakeMovie> movies;
-            lock (_lock) movies = [.. _movies];
-            var hits = movies.Where(m => Matches(query, m.Title, m.OriginalTitle))
+            var hits = Search(query, _movieWords, (m, _) => m.Title)
                 .Where(m => primary_release_year is null || m.ReleaseDate.StartsWith($"{primary_release_year}", StringComparison.Ordinal))
                 .Where(m => year is null || m.ReleaseDate.StartsWith($"{year}", StringComparison.Ordinal))
                 .OrderByDescending(m => m.Popularity)
@@ -115,9 +156,7 @@ public sealed class FakeTmdb : IAsyncDisposable
         });
         app.MapGet("/3/search/tv", (string? query, int? first_air_date_year) =>
         {
-            List<FakeSeries> series;
-            lock (_lock) series = [.. _series];
-            var hits = series.Where(s => Matches(query, s.Name, s.OriginalName))
+            var hits = Search(query, _seriesWords, (t, _) => t.Name)
                 .Where(s => first_air_date_year is null || s.FirstAirDate.StartsWith($"{first_air_date_year}", StringComparison.Ordinal))
                 .OrderByDescending(s => s.Popularity)
                 .Select(TvResult).ToList();
@@ -148,21 +187,22 @@ public sealed class FakeTmdb : IAsyncDisposable
 
     private FakeMovie? FindMovie(int id)
     {
-        lock (_lock) return _movies.FirstOrDefault(m => m.Id == id);
+        lock (_lock) return _movieIds.GetValueOrDefault(id);
     }
 
     private FakeSeries? FindSeries(int id)
     {
-        lock (_lock) return _series.FirstOrDefault(s => s.Id == id);
+        lock (_lock) return _seriesIds.GetValueOrDefault(id);
     }
 
-    /// <summary>Like TMDB's own matching, loosely: every word of the query appears in the title.</summary>
-    private static bool Matches(string? query, string title, string? originalTitle)
+    private bool OverLimit(int limit)
     {
-        if (string.IsNullOrWhiteSpace(query)) return false;
-        var words = query.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(NameParser.Normalize).Where(w => w.Length > 0).ToList();
-        bool All(string? t) => t is not null && words.All(w => NameParser.Normalize(t).Contains(w, StringComparison.Ordinal));
-        return words.Count > 0 && (All(title) || All(originalTitle));
+        var second = Environment.TickCount64 / 1000;
+        lock (_lock)
+        {
+            if (second != _windowSecond) (_windowSecond, _windowCount) = (second, 0);
+            return ++_windowCount > limit;
+        }
     }
 
     private static IResult Page(List<JsonObject> results) => Results.Json(new JsonObject
