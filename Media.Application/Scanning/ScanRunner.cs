@@ -173,6 +173,8 @@ public sealed class ScanRunner(
         foreach (var left in queued.Values.Where(u => u.Status == UnmatchedStatus.Pending && !Under(u.Path, unreadable)))
             store.Remove(left);
         Report(scan, counters);
+        logger.LogInformation("Scan {Scan} phases: TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s",
+            scan.Id.Value, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds, _writes.TotalSeconds);
         return null;
     }
 
@@ -182,10 +184,14 @@ public sealed class ScanRunner(
         Identifier identifier, Counters counters, CancellationToken ct)
     {
         if (fresh.Count == 0) return;
+        var clock1 = Stopwatch.GetTimestamp();
         await identifier.PrefetchAsync(fresh.Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
             .Select(f => (f.File.Path, f.Parsed)), ct);
+        counters.Prefetch += Stopwatch.GetElapsedTime(clock1);
+        var clock2 = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
         foreach (var (file, parsed) in fresh) await NewOrQueuedAsync(library, file, parsed, queued, identifier, counters, now, ct);
+        counters.Identify += Stopwatch.GetElapsedTime(clock2);
         fresh.Clear();
     }
 
@@ -235,12 +241,22 @@ public sealed class ScanRunner(
     private async Task WriteAsync(
         Identifier identifier, List<MediaFileId> touched, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
         if (touched.Count > 0) await store.TouchAsync(touched, at, ct);
         if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
         touched.Clear();
         verified.Clear();
         identifier.Replace(await store.FlushAsync(ct));
+        }
+        finally
+        {
+            _writes += Stopwatch.GetElapsedTime(started);
+        }
     }
+
+    private TimeSpan _writes;
 
     private void Report(Scan scan, Counters c) => scan.Progress(c.Seen, c.Identified, c.Unmatched, c.Missing, clock.GetUtcNow());
 
@@ -255,6 +271,8 @@ public sealed class ScanRunner(
 
     private sealed class Counters
     {
+        public TimeSpan Prefetch;
+        public TimeSpan Identify;
         public int Seen;
         public int Identified;
         public int Unmatched;

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Media.Domain.Caching;
 using Media.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -9,47 +10,98 @@ namespace Media.Infrastructure.Tmdb;
 
 /// <summary>
 /// Two levels: memory (a scan asks for the same show hundreds of times) and the api_cache table (survives restarts,
-/// shared by instances). A null body is a cached "not found".
+/// shared by instances). Answers reach the table behind the request, in batches, so that a scan asking TMDB thousands
+/// of questions does not wait for a database write after each. A null body is a cached "not found".
 /// </summary>
-internal sealed class TmdbResponseCache(
-    IServiceScopeFactory scopes, TimeProvider clock, ILogger<TmdbResponseCache> logger) : IDisposable
+internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan MemoryLifetime = TimeSpan.FromMinutes(30);
     private const string NotFound = "\u0000404";
+    private const int WriteBatch = 200;
 
-    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<TmdbResponseCache> _logger;
+    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 50_000 });
+    private readonly Channel<(string Key, string Value, DateTimeOffset ExpiresAt)> _writes =
+        Channel.CreateUnbounded<(string, string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public TmdbResponseCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TmdbResponseCache> logger)
+    {
+        (_scopes, _clock, _logger) = (scopes, clock, logger);
+        _writer = Task.Run(WriteLoopAsync);
+    }
 
     public async Task<(bool Hit, string? Body)> GetAsync(string key, CancellationToken ct)
     {
         if (_memory.TryGetValue(key, out string? cached)) return (true, cached == NotFound ? null : cached);
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var entry = await db.Set<ApiCacheEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Key == key, ct);
         if (entry is null || !entry.IsFresh(now)) return (false, null);
         Remember(key, entry.Value, entry.ExpiresAt - now);
         return (true, entry.Value == NotFound ? null : entry.Value);
     }
 
-    public async Task StoreAsync(string key, string? body, TimeSpan ttl, CancellationToken ct)
+    public Task StoreAsync(string key, string? body, TimeSpan ttl, CancellationToken ct)
     {
         var value = body ?? NotFound;
         Remember(key, value, ttl);
-        var now = clock.GetUtcNow();
+        _writes.Writer.TryWrite((key, value, _clock.GetUtcNow() + ttl));
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _writes.Reader;
+        var batch = new Dictionary<string, (string Value, DateTimeOffset ExpiresAt)>(StringComparer.Ordinal);
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < WriteBatch && reader.TryRead(out var item)) batch[item.Key] = (item.Value, item.ExpiresAt);
+            try
+            {
+                await WriteAsync(batch);
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // The memory copy still answers; the table is only a second chance after a restart.
+                _logger.LogWarning(e, "{Count} TMDB answers could not be written to api_cache", batch.Count);
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(Dictionary<string, (string Value, DateTimeOffset ExpiresAt)> batch)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        var keys = batch.Keys.ToList();
+        var now = _clock.GetUtcNow();
+        var existing = await db.Set<ApiCacheEntry>().Where(e => keys.Contains(e.Key)).ToDictionaryAsync(e => e.Key, StringComparer.Ordinal);
+        foreach (var (key, (value, expiresAt)) in batch)
+        {
+            if (expiresAt <= now) continue;
+            if (existing.TryGetValue(key, out var entry)) entry.Replace(value, expiresAt, now);
+            else db.Add(ApiCacheEntry.Create(key, value, expiresAt, now));
+        }
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-            var entry = await db.Set<ApiCacheEntry>().FirstOrDefaultAsync(e => e.Key == key, ct);
-            if (entry is null) db.Add(ApiCacheEntry.Create(key, value, now + ttl, now));
-            else entry.Replace(value, now + ttl, now);
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync();
         }
         catch (DbUpdateException e)
         {
-            // Another request stored the same answer first: the memory copy is enough.
-            logger.LogDebug(e, "api_cache entry {Key} was written concurrently", key);
+            // Another instance stored some of the same answers first: theirs are as good as ours.
+            _logger.LogDebug(e, "api_cache entries were written concurrently");
         }
+    }
+
+    /// <summary>Waits until every answer stored so far is in the table (tests, shutdown).</summary>
+    internal async Task DrainAsync()
+    {
+        for (var i = 0; i < 200 && _writes.Reader.Count > 0; i++) await Task.Delay(25);
+        await Task.Delay(50);
     }
 
     private void Remember(string key, string value, TimeSpan ttl)
@@ -61,5 +113,12 @@ internal sealed class TmdbResponseCache(
     /// <summary>Drops the memory level (tests; the table keeps its entries).</summary>
     internal void ClearMemory() => _memory.Clear();
 
-    public void Dispose() => _memory.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        _memory.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -296,6 +296,7 @@ public sealed class UnmatchedApiTests(Provider provider)
         var before = await Get($"/v1/unmatched-files/{id}");
         _tmdb.Add(new FakeMovie(112, "Mystery", "1999-05-05", Popularity: 50));
         _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().ClearMemory();
+        await _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
         await Db(db => db.Set<Media.Domain.Caching.ApiCacheEntry>().ExecuteDeleteAsync(Ct));
 
         var refreshed = await Refresh(id, HttpStatusCode.OK);
@@ -304,6 +305,7 @@ public sealed class UnmatchedApiTests(Provider provider)
         Assert.That(ids, Does.Contain(111));
 
         _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().ClearMemory();
+        await _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
         await Db(db => db.Set<Media.Domain.Caching.ApiCacheEntry>().ExecuteDeleteAsync(Ct));
         _tmdb.FailNext(50, 503);
         try

@@ -273,6 +273,7 @@ public sealed class ScanApiTests(Provider provider)
         {
             // TMDB's earlier "no such title" answer is cached for a day; a day passes.
             var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+            await _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
             await db.Set<Media.Domain.Caching.ApiCacheEntry>().Where(e => e.Key.Contains("Brand")).ExecuteDeleteAsync(Ct);
         }
         _api.Services.GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().ClearMemory();

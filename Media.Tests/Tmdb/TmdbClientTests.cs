@@ -115,6 +115,7 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     public async Task Answers_are_cached_in_memory_and_in_the_api_cache_table()
     {
         await Client().GetMovieAsync(604, Ct);
+        await _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
         await Client().GetMovieAsync(604, Ct); // a new client (new memory) finds the api_cache row
         Assert.That(_tmdb.RequestsTo("/3/movie/604"), Is.EqualTo(1));
         var row = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>()

@@ -97,6 +97,9 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         _replaced.Clear();
         foreach (var entity in _added) db.Entry(entity).State = EntityState.Detached;
         _added.Clear();
+        // Movies are never changed by a scan once saved: letting them go keeps change detection cheap as the scan goes on.
+        foreach (var movie in db.ChangeTracker.Entries<MediaItem>().Where(e => e.State == EntityState.Unchanged && e.Entity.Type == MediaType.Movie).ToList())
+            movie.State = EntityState.Detached;
         return replaced;
     }
 
