@@ -26,6 +26,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     private readonly Channel<(string Key, string Value, DateTimeOffset ExpiresAt)> _writes =
         Channel.CreateUnbounded<(string, string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private int _pending;
 
     public TmdbResponseCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TmdbResponseCache> logger)
     {
@@ -49,7 +50,8 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     {
         var value = body ?? NotFound;
         Remember(key, value, ttl);
-        _writes.Writer.TryWrite((key, value, _clock.GetUtcNow() + ttl));
+        Interlocked.Increment(ref _pending);
+        if (!_writes.Writer.TryWrite((key, value, _clock.GetUtcNow() + ttl))) Interlocked.Decrement(ref _pending);
         return Task.CompletedTask;
     }
 
@@ -59,7 +61,12 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         var batch = new Dictionary<string, (string Value, DateTimeOffset ExpiresAt)>(StringComparer.Ordinal);
         while (await reader.WaitToReadAsync())
         {
-            while (batch.Count < WriteBatch && reader.TryRead(out var item)) batch[item.Key] = (item.Value, item.ExpiresAt);
+            var taken = 0;
+            while (taken < WriteBatch && reader.TryRead(out var item))
+            {
+                batch[item.Key] = (item.Value, item.ExpiresAt);
+                taken++;
+            }
             try
             {
                 await WriteAsync(batch);
@@ -70,6 +77,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
                 _logger.LogWarning(e, "{Count} TMDB answers could not be written to api_cache", batch.Count);
             }
             batch.Clear();
+            Interlocked.Add(ref _pending, -taken);
         }
     }
 
@@ -100,8 +108,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     /// <summary>Waits until every answer stored so far is in the table (tests, shutdown).</summary>
     internal async Task DrainAsync()
     {
-        for (var i = 0; i < 200 && _writes.Reader.Count > 0; i++) await Task.Delay(25);
-        await Task.Delay(50);
+        for (var i = 0; i < 400 && Volatile.Read(ref _pending) > 0; i++) await Task.Delay(25);
     }
 
     private void Remember(string key, string value, TimeSpan ttl)
