@@ -20,6 +20,7 @@ builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
     .AsSelf().WithScopedLifetime());
 
 builder.Services.AddScoped<ScanRunner>();
+builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<ScanQueue>();
 builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
 builder.Services.AddHostedService<ScanWorker>();
@@ -60,6 +61,7 @@ v1.MapScans();
 v1.MapMediaFiles();
 v1.MapMediaItems();
 v1.MapUnmatched();
+v1.MapUsers();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

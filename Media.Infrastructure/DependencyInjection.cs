@@ -24,6 +24,8 @@ public static class DependencyInjection
             .AsImplementedInterfaces().WithScopedLifetime());
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Application.Scanning.IScanStore, Persistence.Repositories.ScanStore>();
+        services.AddScoped<Application.Settings.ISettingsStore, Persistence.Repositories.SettingsStore>();
+        services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();

@@ -31,4 +31,23 @@ public sealed class User
 
     public void RotateApiKey(string apiKeyHash) =>
         ApiKeyHash = string.IsNullOrWhiteSpace(apiKeyHash) ? throw new ArgumentException("An API key hash is required.", nameof(apiKeyHash)) : apiKeyHash;
+
+    public void SetPassword(string? passwordHash) => PasswordHash = string.IsNullOrWhiteSpace(passwordHash) ? null : passwordHash;
+
+    public void ChangeRole(RoleId role) => RoleId = role;
+
+    public void Disable() => Disabled = true;
+
+    public void Enable() => Disabled = false;
+
+    /// <summary>An enabled admin: the kind of user that must always remain.</summary>
+    public bool IsActiveAdmin => RoleId == Role.AdminId && !Disabled;
+}
+
+public static class UserErrors
+{
+    public static Error NotFound(UserId id) => Error.NotFound("user.not_found", $"User {id.Value} does not exist.");
+    public static Error LastAdmin() =>
+        Error.Conflict("user.last_admin", "This is the last enabled admin: it cannot be deleted, disabled or given another role.");
+    public static Error Duplicate(string username) => Error.Conflict("user.duplicate", $"A user named '{username}' already exists.");
 }

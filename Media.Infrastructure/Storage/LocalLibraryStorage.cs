@@ -55,6 +55,12 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
         }
 
         var startReal = RealPath(startPath) ?? startPath;
+        if (!IsInside(startReal, realRoot))
+        {
+            // The folder asked for is (or passes through) a link that leads out of the library.
+            onProblem(new WalkProblem(start, WalkProblemKind.LinkOutsideRoot, "The folder leads outside the library root; it is not walked."));
+            yield break;
+        }
         var visited = new HashSet<string>(StringComparer.Ordinal) { startReal };
         var pending = new Stack<(string FullPath, string Relative, string Real)>();
         pending.Push((startPath, start, startReal));
@@ -136,8 +142,8 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
         var full = Path.Combine(root, relative.Value);
         var file = new FileInfo(full);
         if (!file.Exists) return Task.FromResult<StoredFile?>(null);
-        // A link may not lead out of the library: then, for the library, there is no file here.
-        if (file.LinkTarget is not null && (RealPath(full) is not { } real || !IsInside(real, RealPath(root) ?? root)))
+        // No link, of the file or of a folder on its way, may lead out of the library: then, for the library, there is no file here.
+        if (RealPath(full) is not { } real || !IsInside(real, RealPath(root) ?? root))
             return Task.FromResult<StoredFile?>(null);
         return Task.FromResult<StoredFile?>(new StoredFile(relative.Value, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero)));
     }

@@ -21,6 +21,7 @@ namespace Media.Tests.Benchmarks;
 public sealed class ScanBenchmark
 {
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(30);
 
     [Test]
     public async Task Scans_a_synthetic_library()
@@ -67,6 +68,8 @@ public sealed class ScanBenchmark
             var connectionString = await server.CreateDatabaseAsync(ct: Ct);
             var settings = MediaApiFactory.TmdbSettings(tmdb);
             settings["Tmdb:RequestsPerSecond"] = Environment.GetEnvironmentVariable("MEDIA_BENCH_CLIENT_RPS") ?? "100000";
+            settings["Logging:LogLevel:Default"] = "Warning";
+            settings["Logging:LogLevel:Media.Application.Scanning"] = "Information";
             await using var api = MediaApiFactory.ForDatabase(Provider.Postgres, connectionString, settings);
             using var admin = api.Admin();
             var movies = await admin.CreateLibraryAsync("Movies", "movies", library.MoviesRoot, Ct);
@@ -84,20 +87,20 @@ public sealed class ScanBenchmark
             // 2. The first scan.
             tmdb.ResetCounts();
             ResetPeakRss();
-            var first = await TimeAsync(async () => { await admin.ScanAsync(movies, null, Ct); await admin.ScanAsync(shows, null, Ct); });
+            var first = await TimeAsync(async () => { await admin.ScanAsync(movies, null, Ct, Long); await admin.ScanAsync(shows, null, Ct, Long); });
             var movieRequests = tmdb.RequestsTo("/3/search/movie") + tmdb.RequestsTo("/3/movie/") + tmdb.RequestsTo("/3/find/");
             var showRequests = tmdb.RequestsTo("/3/search/tv") + tmdb.RequestsTo("/3/tv/");
             var identified = await Count(api, db => db.Set<MediaFile>().CountAsync(Ct));
 
             // 3. A re-scan of the unchanged library.
-            var rescan = await TimeAsync(async () => { await admin.ScanAsync(movies, null, Ct); await admin.ScanAsync(shows, null, Ct); });
+            var rescan = await TimeAsync(async () => { await admin.ScanAsync(movies, null, Ct, Long); await admin.ScanAsync(shows, null, Ct, Long); });
             var peak = PeakRssMb();
 
             // 4. Delete 1% of the media files, re-scan: exactly those become missing.
             var deleted = library.MediaPaths().Where((_, i) => i % 100 == 7).ToList();
             foreach (var (r, p) in deleted) File.Delete(Path.Combine(r, p));
             var scans = new List<JsonElement>();
-            var afterDelete = await TimeAsync(async () => { scans.Add(await admin.ScanAsync(movies, null, Ct)); scans.Add(await admin.ScanAsync(shows, null, Ct)); });
+            var afterDelete = await TimeAsync(async () => { scans.Add(await admin.ScanAsync(movies, null, Ct, Long)); scans.Add(await admin.ScanAsync(shows, null, Ct, Long)); });
             var missing = await Count(api, db => db.Set<MediaFile>().Where(f => !f.State.Exists).Select(f => f.Path).ToListAsync(Ct));
             var exact = missing.Order(StringComparer.Ordinal).SequenceEqual(deleted.Select(d => d.Path).Order(StringComparer.Ordinal)) &&
                         scans.Sum(s => s.GetProperty("filesMissing").GetInt32()) == deleted.Count;

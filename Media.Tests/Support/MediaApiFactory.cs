@@ -103,7 +103,7 @@ public static class HttpAssertions
 public static class ApiScans
 {
     /// <summary>Starts a scan through the API and waits (up to a minute) until it ends; its final state.</summary>
-    public static async Task<JsonElement> ScanAsync(this HttpClient client, Guid library, string? folder, CancellationToken ct)
+    public static async Task<JsonElement> ScanAsync(this HttpClient client, Guid library, string? folder, CancellationToken ct, TimeSpan? timeout = null)
     {
         using var response = folder is null
             ? await client.PostAsync($"/v1/libraries/{library}/scan", null, ct)
@@ -112,13 +112,15 @@ public static class ApiScans
         var started = await response.JsonAsync();
         Assert.That(started.GetProperty("status").GetString(), Is.EqualTo("queued"));
         var id = started.GetProperty("id").GetGuid();
-        for (var i = 0; i < 600; i++)
+        var limit = timeout ?? TimeSpan.FromMinutes(1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
         {
             var scan = await client.GetFromJsonAsync<JsonElement>($"/v1/scans/{id}", MediaApiFactory.Json, ct);
             if (scan.GetProperty("status").GetString() is "completed" or "failed") return scan;
             await Task.Delay(100, ct);
         }
-        Assert.Fail("The scan did not finish within a minute.");
+        Assert.Fail($"The scan did not finish within {limit}.");
         return default;
     }
 

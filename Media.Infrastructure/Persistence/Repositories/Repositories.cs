@@ -62,3 +62,33 @@ internal sealed class UserRepository(MediaDbContext db) : EfRepository<User, Use
         return found is null ? null : new AuthenticatedUser(found.Id, found.Username, found.Role, found.Permissions);
     }
 }
+
+internal sealed class RoleRepository(MediaDbContext db) : EfRepository<Role, RoleId>(db), IRoleRepository
+{
+    protected override IQueryable<Role> Aggregate => Db.Set<Role>().Include(r => r.Permissions);
+}
+
+internal sealed class SettingsStore(MediaDbContext db) : Application.Settings.ISettingsStore
+{
+    public async Task<IReadOnlyList<Domain.Settings.AppSetting>> ListAsync(CancellationToken ct) =>
+        await db.Set<Domain.Settings.AppSetting>().AsNoTracking().ToListAsync(ct);
+
+    public async Task SaveAsync(string key, string value, DateTimeOffset at, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var setting = await db.Set<Domain.Settings.AppSetting>().FirstOrDefaultAsync(s => s.Key == key, ct);
+            if (setting is null) db.Add(Domain.Settings.AppSetting.Create(key, value, at));
+            else setting.Change(value, at);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                db.ChangeTracker.Clear(); // another request created the key first: change theirs
+            }
+        }
+    }
+}
