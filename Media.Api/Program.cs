@@ -21,6 +21,7 @@ builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
 
 builder.Services.AddScoped<ScanRunner>();
 builder.Services.AddSingleton<LoginThrottle>();
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024); // requests are small JSON
 builder.Services.AddSingleton<ScanQueue>();
 builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
 builder.Services.AddHostedService<ScanWorker>();

@@ -11,6 +11,8 @@ internal static partial class Startup
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 
+        await scope.ServiceProvider.GetRequiredService<Media.Application.Settings.SettingsHandler>().LoadAsync(app.Lifetime.ApplicationStopping);
+
         var configured = app.Configuration["Auth:BootstrapApiKey"];
         var outcome = await scope.ServiceProvider.GetRequiredService<BootstrapAdminHandler>()
             .Handle(new BootstrapAdmin(configured), app.Lifetime.ApplicationStopping);

@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Scanning.IScanStore, Persistence.Repositories.ScanStore>();
         services.AddScoped<Application.Settings.ISettingsStore, Persistence.Repositories.SettingsStore>();
         services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
+        services.AddSingleton<Application.Settings.RuntimeSettings>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();

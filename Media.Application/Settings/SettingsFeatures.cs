@@ -27,8 +27,8 @@ public static class SettingsCatalog
         new("import.defaultMethod", SettingType.Choice, "How finished downloads are brought into a library when the policy does not say.", "hardlink", Choices: ["hardlink", "copy"]),
         new("import.recycleFolder", SettingType.String, "Library-relative folder where replaced files go on an upgrade (never a silent delete).", ".recycle"),
         new("scan.intervalMinutes", SettingType.Integer, "Minutes between scheduled scans of every library; 0 turns the schedule off.", "0", Min: 0, Max: 10_080),
-        new("tmdb.language", SettingType.String, "Language of titles asked from TMDB (ISO 639-1 and a region).", "en-US", Pattern: "^[a-z]{2}-[A-Z]{2}$", PatternHint: "like en-US"),
-        new("tmdb.apiKey", SettingType.String, "TMDB v3 API key; overrides Tmdb__ApiKey when set.", null, Secret: true, Pattern: "^[A-Za-z0-9]{16,128}$", PatternHint: "16 to 128 letters and digits"),
+        new("tmdb.language", SettingType.String, "Language of titles asked from TMDB (ISO 639-1 and a region); set here, it wins over Tmdb__Language.", "en-US", Pattern: "^[a-z]{2}-[A-Z]{2}$", PatternHint: "like en-US"),
+        new("tmdb.apiKey", SettingType.String, "TMDB v3 API key, used when Tmdb__ApiKey is not configured.", null, Secret: true, Pattern: "^[A-Za-z0-9]{16,128}$", PatternHint: "16 to 128 letters and digits"),
         new("unmatched.refreshDays", SettingType.Integer, "Days after which pending unmatched files get fresh suggestions; 0 never.", "0", Min: 0, Max: 365),
     ];
 
@@ -39,8 +39,27 @@ public static class SettingsCatalog
 public sealed record SettingDto(
     string Key, SettingType Type, object? Value, bool IsSet, string? Default, bool Secret, string Description, IReadOnlyList<string>? Choices);
 
-public sealed class SettingsHandler(ISettingsStore store, TimeProvider clock)
+/// <summary>
+/// The settings that take effect while the service runs (adapters read them from here). Loaded at start-up and
+/// updated when this instance changes a setting; another instance sees a change after its restart.
+/// </summary>
+public sealed class RuntimeSettings
 {
+    private volatile IReadOnlyDictionary<string, string> _values = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public string? this[string key] => _values.TryGetValue(key, out var v) ? v : SettingsCatalog.Find(key)?.Default;
+
+    public void Load(IEnumerable<AppSetting> settings) =>
+        _values = settings.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+
+    public void Set(string key, string value) =>
+        _values = new Dictionary<string, string>(_values, StringComparer.Ordinal) { [key] = value };
+}
+
+public sealed class SettingsHandler(ISettingsStore store, RuntimeSettings runtime, TimeProvider clock)
+{
+    public async Task LoadAsync(CancellationToken ct) => runtime.Load(await store.ListAsync(ct));
+
     public async Task<IReadOnlyList<SettingDto>> ListAsync(CancellationToken ct)
     {
         var stored = (await store.ListAsync(ct)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
@@ -54,6 +73,7 @@ public sealed class SettingsHandler(ISettingsStore store, TimeProvider clock)
         var text = Validate(definition, value);
         if (text.IsFailure) return text.Error!;
         await store.SaveAsync(key, text.Value, clock.GetUtcNow(), ct);
+        runtime.Set(key, text.Value);
         return ToDto(definition, text.Value);
     }
 

@@ -17,7 +17,8 @@ namespace Media.Infrastructure.Tmdb;
 /// the handler pipeline's job (see <see cref="TmdbRegistration"/>); this class caches, maps and classifies answers.
 /// </summary>
 internal sealed class TmdbClient(
-    HttpClient http, IOptions<TmdbOptions> options, TmdbResponseCache cache, TimeProvider clock, ILogger<TmdbClient> logger)
+    HttpClient http, IOptions<TmdbOptions> options, TmdbResponseCache cache, Application.Settings.RuntimeSettings settings,
+    TimeProvider clock, ILogger<TmdbClient> logger)
     : IMetadataSource
 {
     private static readonly TimeSpan SearchTtl = TimeSpan.FromHours(24);
@@ -25,7 +26,12 @@ internal sealed class TmdbClient(
 
     private readonly TmdbOptions _options = options.Value;
 
-    public bool IsConfigured => _options.IsConfigured;
+    /// <summary>The configured key, else the one set through /v1/settings.</summary>
+    private string? ApiKey => _options.IsConfigured ? _options.ApiKey : settings["tmdb.apiKey"];
+
+    private string Language => settings["tmdb.language"] is { Length: > 0 } set && set != "en-US" ? set : _options.Language;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 
     public async Task<IReadOnlyList<MetadataCandidate>> SearchAsync(MediaType type, string query, int? year, CancellationToken ct)
     {
@@ -91,7 +97,7 @@ internal sealed class TmdbClient(
         where T : class
     {
         if (!IsConfigured) throw new MetadataUnavailableException("TMDB is not configured (set Tmdb__ApiKey).");
-        parameters["language"] = _options.Language;
+        parameters["language"] = Language;
         var query = string.Join('&', parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         var key = $"tmdb:{path}?{query}";
@@ -102,7 +108,7 @@ internal sealed class TmdbClient(
         HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync($"{path}?{query}&api_key={Uri.EscapeDataString(_options.ApiKey!)}", ct);
+            response = await http.GetAsync($"{path}?{query}&api_key={Uri.EscapeDataString(ApiKey!)}", ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
                                       or RateLimiterRejectedException or TaskCanceledException && !ct.IsCancellationRequested)
