@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Settings.ISettingsStore, Persistence.Repositories.SettingsStore>();
         services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
         services.AddSingleton<Application.Settings.RuntimeSettings>();
+        services.AddSingleton<Application.Imports.IFileTransfer, Storage.LocalFileTransfer>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();

@@ -30,7 +30,9 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     private readonly Dictionary<(MediaItemId, int), bool> _seasons = [];
     private readonly Dictionary<int, SeriesMetadata?> _seriesDetails = [];
     private readonly Dictionary<MediaItemId, MediaItem> _loaded = [];
-    private List<KnownItem>? _known;
+    private KnownIndex? _known;
+    private string? _currentSeries;
+    private const int MaxCachedTitles = 4096;
     private bool _tmdbDown;
 
     public bool TmdbAvailable => tmdb.IsConfigured && !_tmdbDown;
@@ -50,7 +52,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             if (_titles.ContainsKey(key) || questions.ContainsKey(key)) continue;
             if (parsed.TmdbId is { } id)
             {
-                if ((await Known(ct)).Exists(k => k.TmdbId == id)) continue;
+                if ((await Known(ct)).ByTmdb(id) is not null) continue;
                 questions[key] = _type == MediaType.Movie ? () => tmdb.GetMovieAsync(id, ct) : () => tmdb.GetSeriesAsync(id, ct);
             }
             else if (parsed.ImdbId is { } imdb) questions[key] = () => tmdb.FindByImdbIdAsync(imdb, ct);
@@ -88,9 +90,29 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     public async Task<Identification> IdentifyAsync(string path, ParsedName parsed, CancellationToken ct)
     {
         var (key, title, year) = Subject(path, parsed);
+        if (_titles.Count > MaxCachedTitles) ForgetTitles();
+        if (_type == MediaType.Series && key != _currentSeries)
+        {
+            // The walk goes folder by folder: a show whose folder is done is let go, so memory stays flat.
+            if (_currentSeries is not null && _titles.TryGetValue(_currentSeries, out var done) && done.IsCompletedSuccessfully && done.Result.Item is { } finished)
+            {
+                store.Release(finished);
+                _loaded.Remove(finished.Id);
+                _titles.Remove(_currentSeries);
+                foreach (var season in _seasons.Keys.Where(k => k.Item1 == finished.Id).ToList()) _seasons.Remove(season);
+            }
+            _currentSeries = key;
+        }
         var found = await Title(key, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
         if (_type == MediaType.Movie || !found.IsMatch) return found;
         return await EpisodesAsync(found.Item!, parsed, ct);
+    }
+
+    /// <summary>Drops remembered answers (the known-title index still answers without TMDB); keeps the current show.</summary>
+    private void ForgetTitles()
+    {
+        foreach (var key in _titles.Keys.Where(k => k != _currentSeries).ToList()) _titles.Remove(key);
+        if (_type == MediaType.Movie) _loaded.Clear();
     }
 
     private Task<Identification> Title(string key, Func<Task<Identification>> identify)
@@ -135,7 +157,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
     private async Task<Identification> ByTmdbIdAsync(int tmdbId, string? title, int? year, CancellationToken ct)
     {
-        var known = (await Known(ct)).FirstOrDefault(k => k.TmdbId == tmdbId);
+        var known = (await Known(ct)).ByTmdb(tmdbId);
         if (known is not null) return Matched(await LoadAsync(known.Id, ct));
 
         if (TmdbAvailable)
@@ -165,21 +187,50 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
     private async Task<Identification> ByCandidateAsync(MetadataCandidate hit, CancellationToken ct)
     {
-        var known = (await Known(ct)).FirstOrDefault(k => k.TmdbId == hit.TmdbId);
+        var known = (await Known(ct)).ByTmdb(hit.TmdbId);
         if (known is not null) return Matched(await LoadAsync(known.Id, ct));
         return Matched(await AddAsync(MediaItem.Create(_type, hit.TmdbId, hit.Title, hit.OriginalTitle, hit.Year, clock.GetUtcNow()), ct));
     }
 
     private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)
     {
-        var wanted = NameParser.Normalize(title);
-        var equal = (await Known(ct))
-            .Where(k => NameParser.Normalize(k.Title) == wanted || NameParser.Normalize(k.OriginalTitle) == wanted).ToList();
+        var equal = (await Known(ct)).ByTitle(NameParser.Normalize(title));
         if (year is null) return equal.Count == 1 ? equal[0] : null;
         return equal.FirstOrDefault(k => k.Year == year) ?? equal.FirstOrDefault(k => k.Year is { } y && Math.Abs(y - year.Value) == 1);
     }
 
-    private async Task<List<KnownItem>> Known(CancellationToken ct) => _known ??= await store.ItemsAsync(_type, ct);
+    private async Task<KnownIndex> Known(CancellationToken ct) => _known ??= new KnownIndex(await store.ItemsAsync(_type, ct));
+
+    /// <summary>The library's titles by TMDB id and by normalised title (and original title): lookups, never scans.</summary>
+    private sealed class KnownIndex
+    {
+        private readonly Dictionary<int, KnownItem> _byTmdb = [];
+        private readonly Dictionary<string, List<KnownItem>> _byTitle = new(StringComparer.Ordinal);
+
+        public KnownIndex(IEnumerable<KnownItem> items)
+        {
+            foreach (var item in items) Add(item);
+        }
+
+        public KnownItem? ByTmdb(int tmdbId) => _byTmdb.GetValueOrDefault(tmdbId);
+
+        public IReadOnlyList<KnownItem> ByTitle(string normalized) => _byTitle.TryGetValue(normalized, out var list) ? list : [];
+
+        public void Add(KnownItem item)
+        {
+            _byTmdb[item.TmdbId] = item;
+            foreach (var title in new[] { NameParser.Normalize(item.Title), NameParser.Normalize(item.OriginalTitle) }.Where(t => t.Length > 0).Distinct())
+                (_byTitle.TryGetValue(title, out var list) ? list : _byTitle[title] = []).Add(item);
+        }
+
+        public void Remove(MediaItemId id)
+        {
+            foreach (var (key, item) in _byTmdb.Where(k => k.Value.Id == id).ToList()) _byTmdb.Remove(key);
+            foreach (var list in _byTitle.Values) list.RemoveAll(k => k.Id == id);
+        }
+
+        public bool Contains(MediaItemId id) => _byTmdb.Values.Any(k => k.Id == id);
+    }
 
     private async Task<MediaItem> LoadAsync(MediaItemId id, CancellationToken ct)
     {
@@ -193,6 +244,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         store.AddItem(item);
         _loaded[item.Id] = item;
         (await Known(ct)).Add(new KnownItem(item.Id, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year));
+        if (item.Type == MediaType.Movie) _loaded.Remove(item.Id); // a movie is not changed again: no need to hold it
         return item;
     }
 
@@ -204,8 +256,8 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         {
             _loaded.Remove(old);
             _loaded[kept.Id] = kept;
-            _known?.RemoveAll(k => k.Id == old);
-            if (_known is not null && !_known.Exists(k => k.Id == kept.Id))
+            _known?.Remove(old);
+            if (_known is not null && !_known.Contains(kept.Id))
                 _known.Add(new KnownItem(kept.Id, kept.Type, kept.TmdbId, kept.Title, kept.OriginalTitle, kept.Year));
             foreach (var key in _seasons.Keys.Where(k => k.Item1 == old).ToList())
             {

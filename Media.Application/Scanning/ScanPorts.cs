@@ -41,8 +41,14 @@ public interface IScanStore
     /// <summary>A new item, saved with the next batch.</summary>
     void AddItem(MediaItem item);
 
-    /// <summary>Files seen unchanged: exists stays true, last verified moves to <paramref name="at"/>.</summary>
-    Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct);
+    /// <summary>
+    /// After a complete walk: every file of the library (or folder) that still exists is verified at
+    /// <paramref name="at"/>, except under the folders the walk could not read. One statement, not one per file.
+    /// </summary>
+    Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>A title the scan is done with: let go of it (after the next flush saves what it added).</summary>
+    void Release(MediaItem item);
 
     /// <summary>Files seen with a new size, or back after being missing.</summary>
     Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct);

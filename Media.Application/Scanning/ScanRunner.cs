@@ -93,7 +93,6 @@ public sealed class ScanRunner(
         var identifier = new Identifier(store, tmdb, library, clock, logger);
         var counters = new Counters();
         var unreadable = new List<string>();
-        var touched = new List<MediaFileId>();
         var verified = new List<(MediaFileId, long)>();
         var pendingWrites = 0;
         var filesWalked = 0;
@@ -110,8 +109,8 @@ public sealed class ScanRunner(
                 {
                     // A known file is only verified: no parsing, no identification, no TMDB.
                     counters.Seen++;
-                    if (existing.Exists && existing.Size == file.Size) touched.Add(existing.Id);
-                    else verified.Add((existing.Id, file.Size));
+                    // Unchanged files are verified all at once after the walk (TouchAllAsync).
+                    if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
                 }
                 else
                 {
@@ -126,14 +125,14 @@ public sealed class ScanRunner(
                     }
                 }
 
-                if (touched.Count >= BatchSize * 4 || verified.Count >= BatchSize || pendingWrites >= BatchSize)
+                if (verified.Count >= BatchSize || pendingWrites >= BatchSize)
                 {
-                    await WriteAsync(identifier, touched, verified, now, ct);
+                    await WriteAsync(identifier, verified, now, ct);
                     pendingWrites = 0;
                 }
                 if (heartbeat.Elapsed >= HeartbeatEvery)
                 {
-                    await WriteAsync(identifier, touched, verified, now, ct);
+                    await WriteAsync(identifier, verified, now, ct);
                     pendingWrites = 0;
                     scan.Progress(counters.Seen, counters.Identified, counters.Unmatched, counters.Missing, now);
                     await scans.SaveAsync(ct);
@@ -144,21 +143,21 @@ public sealed class ScanRunner(
         catch (StorageUnavailableException e)
         {
             await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
-            await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
+            await WriteAsync(identifier, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing.";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
-            await WriteAsync(identifier, touched, verified, clock.GetUtcNow(), ct);
+            await WriteAsync(identifier, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
         await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
         var end = clock.GetUtcNow();
-        await WriteAsync(identifier, touched, verified, end, ct);
+        await WriteAsync(identifier, verified, end, ct);
 
         var gone = known.Values.Where(k => k.Exists && !Under(k.Path, unreadable)).Select(k => k.Id).ToList();
         if (filesWalked == 0 && known.Count > 0)
@@ -168,6 +167,7 @@ public sealed class ScanRunner(
         }
         await store.MarkMissingAsync(gone, end, ct);
         counters.Missing = gone.Count;
+        await store.TouchAllAsync(library.Id, scan.Folder, unreadable, end, ct);
 
         // Pending queue entries whose file is gone leave the queue; dismissed ones stay as the user's decision.
         foreach (var left in queued.Values.Where(u => u.Status == UnmatchedStatus.Pending && !Under(u.Path, unreadable)))
@@ -239,14 +239,12 @@ public sealed class ScanRunner(
     }
 
     private async Task WriteAsync(
-        Identifier identifier, List<MediaFileId> touched, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
+        Identifier identifier, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-        if (touched.Count > 0) await store.TouchAsync(touched, at, ct);
         if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
-        touched.Clear();
         verified.Clear();
         identifier.Replace(await store.FlushAsync(ct));
         }

@@ -45,12 +45,25 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public void AddItem(MediaItem item) => db.Add(item);
 
-    public async Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
+    public async Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
     {
-        foreach (var chunk in files.Chunk(Chunk))
-            await db.Set<MediaFile>().Where(f => chunk.Contains(f.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
+        var files = db.Set<MediaFile>().Where(f => f.LibraryId == library && f.State.Exists);
+        if (folder is not null)
+        {
+            var prefix = folder + "/";
+            files = files.Where(f => f.Path.StartsWith(prefix));
+        }
+        foreach (var skipped in unread)
+        {
+            var prefix = skipped.Length == 0 ? "" : skipped + "/";
+            files = files.Where(f => !f.Path.StartsWith(prefix));
+        }
+        await files.ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
     }
+
+    private readonly List<MediaItem> _release = [];
+
+    public void Release(MediaItem item) => _release.Add(item);
 
     public async Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct)
     {
@@ -100,6 +113,16 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         // Movies are never changed by a scan once saved: letting them go keeps change detection cheap as the scan goes on.
         foreach (var movie in db.ChangeTracker.Entries<MediaItem>().Where(e => e.State == EntityState.Unchanged && e.Entity.Type == MediaType.Movie).ToList())
             movie.State = EntityState.Detached;
+        foreach (var item in _release)
+        {
+            foreach (var season in item.Seasons.ToList())
+            {
+                foreach (var episode in season.Episodes.ToList()) db.Entry(episode).State = EntityState.Detached;
+                db.Entry(season).State = EntityState.Detached;
+            }
+            db.Entry(item).State = EntityState.Detached;
+        }
+        _release.Clear();
         return replaced;
     }
 
