@@ -89,6 +89,10 @@ internal static class TestDatabases
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMediaInfrastructure(configuration);
+        // The use cases, as the API registers them.
+        services.Scan(s => s.FromAssemblyOf<Media.Application.Libraries.CreateLibraryHandler>()
+            .AddClasses(c => c.Where(t => t.Name.EndsWith("Handler", StringComparison.Ordinal)), publicOnly: false)
+            .AsSelf().WithScopedLifetime());
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
