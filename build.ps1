@@ -25,6 +25,10 @@ function Find-PostgresBin {
 function Install-TestDependencies {
     $missing = @()
     if (-not (Find-PostgresBin)) { $missing += 'postgresql' }
+    # The download-client adapters are tested against the real daemons; transmission-create makes the test torrents.
+    if (-not (Test-Path '/usr/bin/transmission-daemon')) { $missing += 'transmission-daemon' }
+    if (-not (Test-Path '/usr/bin/transmission-create')) { $missing += 'transmission-cli' }
+    if (-not (Test-Path '/usr/bin/qbittorrent-nox')) { $missing += 'qbittorrent-nox' }
     if ($missing.Count -eq 0) { return }
     $isRoot = (Test-Command 'id') -and ((& id -u) -eq '0')
     if (-not ((Test-Command 'apt-get') -and $isRoot)) {

@@ -28,6 +28,9 @@ public static class DependencyInjection
         services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
         services.AddSingleton<Application.Settings.RuntimeSettings>();
         services.AddSingleton<Application.Imports.IFileTransfer, Storage.LocalFileTransfer>();
+        services.AddHttpClient("downloaders", c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false });
+        services.AddSingleton<Application.Downloads.IDownloadClientFactory, Downloaders.DownloadClientFactory>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();
