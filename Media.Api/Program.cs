@@ -63,6 +63,7 @@ v1.MapMediaFiles();
 v1.MapMediaItems();
 v1.MapUnmatched();
 v1.MapUsers();
+v1.MapDownloaders();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

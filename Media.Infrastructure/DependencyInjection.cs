@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Media.Infrastructure.Persistence;
 using Media.Infrastructure.Tmdb;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,9 @@ public static class DependencyInjection
         services.AddHttpClient("downloaders", c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false });
         services.AddSingleton<Application.Downloads.IDownloadClientFactory, Downloaders.DownloadClientFactory>();
+        services.AddDataProtection().SetApplicationName("Media")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(database.DataDirectory, "keys")));
+        services.AddSingleton<Application.Downloads.ISecretProtector, Security.DataProtectionSecrets>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();

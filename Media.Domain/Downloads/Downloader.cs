@@ -31,4 +31,18 @@ public sealed class Downloader
             Enabled = enabled, CreatedAt = at,
         };
     }
+
+    /// <summary>A null <paramref name="protectedPassword"/> keeps the stored one: passwords are write-only.</summary>
+    public void Update(string name, DownloaderKind kind, Uri url, string? username, string? protectedPassword, bool enabled)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A name is required.", nameof(name));
+        ArgumentNullException.ThrowIfNull(url);
+        (Name, Kind, Url, Username, Enabled) = (name.Trim(), kind, url, string.IsNullOrEmpty(username) ? null : username, enabled);
+        if (protectedPassword is not null) ProtectedPassword = protectedPassword.Length == 0 ? null : protectedPassword;
+    }
+}
+
+public static class DownloaderErrors
+{
+    public static Error NotFound(DownloaderId id) => Error.NotFound("downloader.not_found", $"Download client {id.Value} does not exist.");
 }

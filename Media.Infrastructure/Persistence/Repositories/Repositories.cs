@@ -92,3 +92,5 @@ internal sealed class SettingsStore(MediaDbContext db) : Application.Settings.IS
         }
     }
 }
+
+internal sealed class DownloaderRepository(MediaDbContext db) : EfRepository<Domain.Downloads.Downloader, DownloaderId>(db), Application.Downloads.IDownloaderRepository;

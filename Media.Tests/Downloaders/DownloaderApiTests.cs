@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using Media.Application.Downloads;
+using Media.Domain.Downloads;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Downloaders;
+
+/// <summary>Download-client endpoints against a real transmission-daemon; passwords write-only and encrypted at rest.</summary>
+public sealed class DownloaderApiTests
+{
+    private MediaApiFactory _api = null!;
+    private HttpClient _admin = null!;
+    private TorrentDaemon _daemon = null!;
+
+    private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        if (!TorrentDaemon.Installed(DownloaderKind.Transmission)) Assert.Ignore("transmission-daemon is not installed.");
+        _api = await MediaApiFactory.CreateAsync(Provider.Sqlite);
+        _admin = _api.Admin();
+        _daemon = await TorrentDaemon.StartAsync(DownloaderKind.Transmission, _api.Services.GetRequiredService<IDownloadClientFactory>());
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_daemon is not null) await _daemon.DisposeAsync();
+        _admin?.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_downloader_is_tested_against_the_daemon_and_its_password_never_comes_back()
+    {
+        var body = new Body("Transmission", "transmission", _daemon.Connection.Url.ToString(), "media", "secret", true);
+        using var created = await _admin.PostAsJsonAsync("/v1/downloaders", body, Ct);
+        var text = await created.Content.ReadAsStringAsync(Ct);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), text);
+        Assert.That(text, Does.Not.Contain("secret"));
+        var json = System.Text.Json.JsonDocument.Parse(text).RootElement;
+        var id = json.GetProperty("id").GetGuid();
+        Assert.That(json.GetProperty("hasPassword").GetBoolean());
+
+        await using (var scope = _api.Services.CreateAsyncScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<MediaDbContext>().Set<Downloader>().AsNoTracking().SingleAsync(d => d.Id == new Media.Domain.Common.DownloaderId(id), Ct);
+            Assert.That(stored.ProtectedPassword, Is.Not.Null.And.Not.Contain("secret"), "encrypted at rest");
+        }
+
+        using (var test = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct))
+        {
+            Assert.That(test.StatusCode, Is.EqualTo(HttpStatusCode.OK), await test.Content.ReadAsStringAsync(Ct));
+            Assert.That((await test.JsonAsync()).GetProperty("version").GetString(), Does.StartWith("Transmission"));
+        }
+
+        using (var renamed = await _admin.PutAsJsonAsync($"/v1/downloaders/{id}", body with { Name = "Renamed", Password = null }, Ct))
+            Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no password in the body keeps the stored one");
+        using (var still = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct))
+            Assert.That(still.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        using (var wrong = await _admin.PutAsJsonAsync($"/v1/downloaders/{id}", body with { Name = "Renamed", Password = "wrong" }, Ct))
+            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using (var refused = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That((await refused.JsonAsync()).GetProperty("code").GetString(), Is.EqualTo("downloader.unreachable"));
+        }
+
+        var list = await _admin.GetStringAsync("/v1/downloaders", Ct);
+        Assert.That(list, Does.Contain("Renamed").And.Not.Contain("secret").And.Not.Contain("wrong"));
+        using (var deleted = await _admin.DeleteAsync($"/v1/downloaders/{id}", Ct))
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using (var gone = await _admin.GetAsync($"/v1/downloaders/{id}", Ct))
+            Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    private sealed record Body(string Name, string Kind, string Url, string Username, string? Password, bool Enabled);
+
+    [TestCase("{\"name\": \"x\", \"kind\": \"utorrent\", \"url\": \"http://127.0.0.1:1/\"}")]
+    [TestCase("{\"name\": \"x\", \"kind\": \"transmission\", \"url\": \"not a url\"}")]
+    [TestCase("{\"name\": \"x\", \"kind\": \"transmission\", \"url\": \"file:///etc/passwd\"}")]
+    [TestCase("{\"kind\": \"transmission\", \"url\": \"http://127.0.0.1:1/\"}")]
+    public async Task Bad_downloaders_are_400(string body)
+    {
+        using var response = await _admin.PostAsync("/v1/downloaders", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task A_client_that_is_down_is_a_503()
+    {
+        using var created = await _admin.PostAsJsonAsync("/v1/downloaders", new { name = "Down", kind = "qbittorrent", url = "http://127.0.0.1:1/", username = "admin", password = "x" }, Ct);
+        var id = (await created.JsonAsync()).GetProperty("id").GetGuid();
+        using var test = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct);
+        Assert.That(test.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+    }
+}
