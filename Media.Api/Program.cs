@@ -25,6 +25,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024)
 builder.Services.AddSingleton<ScanQueue>();
 builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
 builder.Services.AddHostedService<ScanWorker>();
+builder.Services.AddHostedService<DownloadMonitor>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));
@@ -64,6 +65,7 @@ v1.MapMediaItems();
 v1.MapUnmatched();
 v1.MapUsers();
 v1.MapDownloaders();
+v1.MapDownloadJobs();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

@@ -28,8 +28,8 @@ public interface IDownloadClient
     /// <summary>Checks the connection and the credentials; the client's version.</summary>
     Task<string> TestAsync(CancellationToken ct);
 
-    /// <summary>Adds a torrent that downloads into <paramref name="savePath"/>; its info hash (lower-case hex).</summary>
-    Task<string> AddAsync(TorrentSource source, string savePath, CancellationToken ct);
+    /// <summary>Adds a torrent that downloads into <paramref name="savePath"/> (null: the client's default); its info hash (lower-case hex).</summary>
+    Task<string> AddAsync(TorrentSource source, string? savePath, CancellationToken ct);
 
     /// <summary>The torrent, or null when the client does not have it.</summary>
     Task<TorrentStatus?> GetAsync(string hash, CancellationToken ct);

@@ -64,6 +64,9 @@ public sealed class DownloadJob
         return Result.Ok();
     }
 
+    /// <summary>The client could not be asked (down, refused): the job stays where it is, with the reason noted.</summary>
+    public void ClientProblem(string error, DateTimeOffset at) => (Error, UpdatedAt) = (error, at);
+
     public void Fail(string error, DateTimeOffset at)
     {
         if (string.IsNullOrWhiteSpace(error)) throw new ArgumentException("A failure carries a message.", nameof(error));

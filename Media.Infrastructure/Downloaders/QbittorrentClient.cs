@@ -18,7 +18,7 @@ internal sealed class QbittorrentClient(HttpClient http, DownloaderConnection co
         return $"qBittorrent {await response.Content.ReadAsStringAsync(ct)}";
     }
 
-    public async Task<string> AddAsync(TorrentSource source, string savePath, CancellationToken ct)
+    public async Task<string> AddAsync(TorrentSource source, string? savePath, CancellationToken ct)
     {
         string? hash = source.TorrentFile is { } file ? TorrentInfo.Hash(file) : null;
         using var response = await SendAsync(() =>
@@ -27,7 +27,7 @@ internal sealed class QbittorrentClient(HttpClient http, DownloaderConnection co
             if (source.TorrentFile is { } bytes) form.Add(new ByteArrayContent(bytes), "torrents", "upload.torrent");
             else if (!string.IsNullOrWhiteSpace(source.Uri)) form.Add(new StringContent(source.Uri), "urls");
             else throw new DownloadClientException("A torrent needs a magnet URI, a .torrent URL or a .torrent file.");
-            form.Add(new StringContent(savePath), "savepath");
+            if (savePath is not null) form.Add(new StringContent(savePath), "savepath");
             form.Add(new StringContent("false"), "paused");
             form.Add(new StringContent("false"), "autoTMM");
             return new HttpRequestMessage(HttpMethod.Post, Api("torrents/add")) { Content = form };

@@ -27,9 +27,10 @@ internal sealed class TransmissionClient(HttpClient http, DownloaderConnection c
         return $"Transmission {session["version"]?.GetValue<string>()}";
     }
 
-    public async Task<string> AddAsync(TorrentSource source, string savePath, CancellationToken ct)
+    public async Task<string> AddAsync(TorrentSource source, string? savePath, CancellationToken ct)
     {
-        var arguments = new JsonObject { ["download-dir"] = savePath, ["paused"] = false };
+        var arguments = new JsonObject { ["paused"] = false };
+        if (savePath is not null) arguments["download-dir"] = savePath;
         if (source.TorrentFile is { } file) arguments["metainfo"] = Convert.ToBase64String(file);
         else if (!string.IsNullOrWhiteSpace(source.Uri)) arguments["filename"] = source.Uri;
         else throw new DownloadClientException("A torrent needs a magnet URI, a .torrent URL or a .torrent file.");

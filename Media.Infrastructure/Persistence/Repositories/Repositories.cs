@@ -94,3 +94,5 @@ internal sealed class SettingsStore(MediaDbContext db) : Application.Settings.IS
 }
 
 internal sealed class DownloaderRepository(MediaDbContext db) : EfRepository<Domain.Downloads.Downloader, DownloaderId>(db), Application.Downloads.IDownloaderRepository;
+
+internal sealed class DownloadJobRepository(MediaDbContext db) : EfRepository<Domain.Downloads.DownloadJob, DownloadJobId>(db), Application.Downloads.IDownloadJobRepository;

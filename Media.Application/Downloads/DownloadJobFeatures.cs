@@ -1,0 +1,204 @@
+using Ardalis.Specification;
+using Media.Application.Common;
+using Media.Application.Imports;
+using Media.Application.Libraries;
+using Media.Application.MediaItems;
+using Media.Application.Parsing;
+using Media.Domain.Common;
+using Media.Domain.Downloads;
+using Media.Domain.MediaItems;
+using Microsoft.Extensions.Logging;
+
+namespace Media.Application.Downloads;
+
+public interface IDownloadJobRepository : IRepository<DownloadJob, DownloadJobId>;
+
+public sealed record DownloadJobDto(
+    Guid Id, Guid MediaItemId, IReadOnlyList<Guid> EpisodeIds, Guid DownloaderId, Guid LibraryId, string Source, DownloadStatus Status,
+    double Progress, string? Hash, string? SavePath, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>What a client sends: the title (and episodes), where it goes, which client, and the release.</summary>
+public sealed record DownloadJobInput(Guid? MediaItemId, IReadOnlyList<Guid>? EpisodeIds, Guid? DownloaderId, Guid? LibraryId, string? Source, string? Torrent);
+
+public sealed class ActiveDownloadJobs : Specification<DownloadJob>
+{
+    public ActiveDownloadJobs() =>
+        Query.Where(j => j.Status == DownloadStatus.Queued || j.Status == DownloadStatus.Downloading || j.Status == DownloadStatus.Completed);
+}
+
+public sealed class DownloadJobsPage : Specification<DownloadJob>
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["createdAt"];
+
+    public DownloadJobsPage(PageRequest page)
+    {
+        Query.AsNoTracking();
+        Query.OrderByThenId(j => j.CreatedAt, j => j.Id, page.SortKey is null ? SortDirection.Desc : page.Direction);
+        Query.Page(page);
+    }
+}
+
+public sealed class DownloadJobHandler(
+    IDownloadJobRepository jobs, IMediaItemRepository items, ILibraryRepository libraries, IDownloaderRepository downloaders,
+    DownloaderHandler clients, IDownloadClientFactory factory, ImportFileHandler importer, TimeProvider clock, ILogger<DownloadJobHandler> logger)
+{
+    public async Task<PagedList<DownloadJobDto>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var spec = new DownloadJobsPage(page);
+        var found = await jobs.ListAsync(spec, ct);
+        return new PagedList<DownloadJobDto>(found.Select(ToDto).ToList(), page.Page, page.PageSize, await jobs.CountAsync(spec, ct));
+    }
+
+    public async Task<Result<DownloadJobDto>> GetAsync(DownloadJobId id, CancellationToken ct) =>
+        await jobs.FindAsync(id, ct) is { } job ? ToDto(job) : Error.NotFound("download_job.not_found", $"Download job {id.Value} does not exist.");
+
+    /// <summary>Validates the job, hands the release to the client, and records it as queued.</summary>
+    public async Task<Result<DownloadJobDto>> CreateAsync(DownloadJobInput input, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (input.MediaItemId is null) errors["mediaItemId"] = ["A media item is required."];
+        if (input.LibraryId is null) errors["libraryId"] = ["A library is required."];
+        if (input.DownloaderId is null) errors["downloaderId"] = ["A download client is required."];
+        byte[]? torrent = null;
+        if (!string.IsNullOrWhiteSpace(input.Torrent))
+        {
+            try { torrent = Convert.FromBase64String(input.Torrent); }
+            catch (FormatException) { errors["torrent"] = ["The .torrent file must be base64."]; }
+        }
+        else if (string.IsNullOrWhiteSpace(input.Source) || !(input.Source.StartsWith("magnet:?", StringComparison.OrdinalIgnoreCase) ||
+                 Uri.TryCreate(input.Source, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+            errors["source"] = ["A magnet URI or an http(s) .torrent URL is required (or a base64 .torrent in 'torrent')."];
+        if (errors.Count > 0) return Error.Validation("validation", "The download job is invalid.", errors);
+
+        if (await items.FindAsync(new MediaItemId(input.MediaItemId!.Value), ct) is not { } item) return Error.Unprocessable("media_item.not_found", "The media item does not exist.");
+        if (await libraries.FindAsync(new LibraryId(input.LibraryId!.Value), ct) is not { } library) return Error.Unprocessable("library.not_found", "The library does not exist.");
+        if (await downloaders.FindAsync(new DownloaderId(input.DownloaderId!.Value), ct) is not { } downloader) return Error.Unprocessable("downloader.not_found", "The download client does not exist.");
+        if (!downloader.Enabled) return Error.Unprocessable("downloader.disabled", "The download client is disabled.");
+        if (!library.Holds(item.Type)) return Error.Validation("libraryId", $"The library '{library.Name}' does not hold {(item.Type == MediaType.Movie ? "movies" : "series")}.");
+        var episodeIds = (input.EpisodeIds ?? []).Select(e => new EpisodeId(e)).Distinct().ToList();
+        if (item.Type == MediaType.Series && episodeIds.Count == 0) return Error.Validation("episodeIds", "A series download names its episodes.");
+        if (item.Type == MediaType.Movie && episodeIds.Count > 0) return Error.Validation("episodeIds", "A movie has no episodes.");
+        if (episodeIds.FirstOrDefault(e => !item.HasEpisode(e)) is { } stranger && stranger != default)
+            return Error.Validation("episodeIds", $"Episode {stranger.Value} is not an episode of {item.Title}.");
+
+        var now = clock.GetUtcNow();
+        var job = DownloadJob.Queue(item.Id, episodeIds, library.Id, downloader.Id, torrent is null ? input.Source! : "torrent file", now);
+        try
+        {
+            var hash = await factory.For(clients.Connection(downloader)).AddAsync(torrent is null ? TorrentSource.FromUri(input.Source!) : TorrentSource.FromFile(torrent), null, ct);
+            job.Progressed(hash, 0, null, now);
+        }
+        catch (DownloadClientException e)
+        {
+            return Error.Unavailable("downloader.unreachable", e.Message);
+        }
+        var added = await jobs.AddAsync(job, ct);
+        return added.IsSuccess ? ToDto(job) : added.Error!;
+    }
+
+    /// <summary>One round of the monitor: asks the clients about every active job and imports what completed.</summary>
+    public async Task PollAsync(CancellationToken ct)
+    {
+        foreach (var job in await jobs.ListAsync(new ActiveDownloadJobs(), ct))
+        {
+            var now = clock.GetUtcNow();
+            if (job.Status == DownloadStatus.Completed)
+            {
+                await ImportAsync(job, ct);
+                continue;
+            }
+            if (await downloaders.FindAsync(job.DownloaderId, ct) is not { } downloader || job.ClientReference is null) continue;
+            try
+            {
+                var status = await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
+                if (status is null) job.Fail("The download client no longer has this torrent.", now);
+                else if (status.State == TorrentState.Error) job.ClientProblem($"The client reports an error: {status.Error}", now);
+                else job.Progressed(job.ClientReference, status.State == TorrentState.Completed ? 1 : Math.Min(status.Progress, 0.999), status.SavePath, now);
+            }
+            catch (DownloadClientException e)
+            {
+                job.ClientProblem(e.Message, now); // the client is down: the job waits where it is
+            }
+            await jobs.SaveAsync(ct);
+            if (job.Status == DownloadStatus.Completed) await ImportAsync(job, ct);
+        }
+    }
+
+    /// <summary>POST /v1/download-jobs/{id}/import: imports a completed job, or retries a failed one.</summary>
+    public async Task<Result<DownloadJobDto>> ImportAsync(DownloadJobId id, CancellationToken ct)
+    {
+        if (await jobs.FindAsync(id, ct) is not { } job) return Error.NotFound("download_job.not_found", $"Download job {id.Value} does not exist.");
+        if (job.Status is not (DownloadStatus.Completed or DownloadStatus.Failed))
+            return DownloadJobErrors.WrongStatus(job.Id, job.Status);
+        await ImportAsync(job, ct);
+        return ToDto(job);
+    }
+
+    /// <summary>
+    /// Picks the video files of the download (no samples, extras, .nfo or .txt), maps a pack's files to its episodes
+    /// by their names, and imports each through the import pipeline.
+    /// </summary>
+    private async Task ImportAsync(DownloadJob job, CancellationToken ct)
+    {
+        var started = job.StartImport(clock.GetUtcNow());
+        if (started.IsFailure) return;
+        await jobs.SaveAsync(ct);
+        var failures = new List<string>();
+        try
+        {
+            var downloader = await downloaders.FindAsync(job.DownloaderId, ct);
+            var status = downloader is null || job.ClientReference is null ? null : await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
+            var item = await items.FindAsync(job.MediaItemId, ct);
+            if (status is null || item is null) failures.Add("The download or its title is gone.");
+            else
+            {
+                var videos = status.Files.Select(f => (File: f, Parsed: NameParser.Parse(f.Path)))
+                    .Where(f => f.Parsed.IsVideo && !f.Parsed.IsSample && !f.Parsed.IsExtra && !f.Parsed.IsPartial).ToList();
+                if (videos.Count == 0) failures.Add("no_video_file: the download holds no video file of the title.");
+                var wanted = job.Episodes.Select(e => e.EpisodeId).ToHashSet();
+                foreach (var (file, parsed) in videos)
+                {
+                    IReadOnlyList<EpisodeId> episodes = [];
+                    if (item.Type == MediaType.Series)
+                    {
+                        var season = parsed.Season;
+                        episodes = parsed.Episodes.Select(n => season is null ? null : item.FindEpisode(season.Value, n)).OfType<Episode>()
+                            .Select(e => e.Id).Where(e => wanted.Count == 0 || wanted.Contains(e)).ToList();
+                        if (episodes.Count == 0)
+                        {
+                            if (videos.Count == 1 && wanted.Count > 0) episodes = [.. wanted];
+                            else continue; // a file of another episode than the job's
+                        }
+                    }
+                    else if (videos.Count > 1 && file != videos.OrderByDescending(v => v.File.Size).First().File) continue; // a movie is its biggest video
+                    var result = await importer.Handle(new ImportFile(job.LibraryId, Path.Combine(status.SavePath, file.Path), item.Id, episodes, job.Id), ct);
+                    if (result.IsFailure) failures.Add($"{file.Path}: {result.Error!.Message}");
+                }
+            }
+        }
+        catch (DownloadClientException e)
+        {
+            failures.Add(e.Message);
+        }
+        var now = clock.GetUtcNow();
+        if (failures.Count == 0) job.Imported(now);
+        else job.Fail(string.Join(" ", failures), now);
+        await jobs.SaveAsync(ct);
+        logger.LogInformation("Download job {Job} import: {Status} {Error}", job.Id.Value, job.Status, job.Error);
+    }
+
+    public async Task<Result> DeleteAsync(DownloadJobId id, CancellationToken ct)
+    {
+        if (await jobs.FindAsync(id, ct) is not { } job) return Error.NotFound("download_job.not_found", $"Download job {id.Value} does not exist.");
+        if (job.ClientReference is not null && await downloaders.FindAsync(job.DownloaderId, ct) is { } downloader)
+        {
+            try { await factory.For(clients.Connection(downloader)).RemoveAsync(job.ClientReference, ct); }
+            catch (DownloadClientException e) { return Error.Unavailable("downloader.unreachable", e.Message); }
+        }
+        return await jobs.RemoveAsync(job, ct);
+    }
+
+    private static DownloadJobDto ToDto(DownloadJob j) => new(
+        j.Id.Value, j.MediaItemId.Value, j.Episodes.Select(e => e.EpisodeId.Value).ToList(), j.DownloaderId.Value, j.LibraryId.Value, j.Source,
+        j.Status, j.Progress, j.ClientReference, j.SavePath, j.Error, j.CreatedAt, j.UpdatedAt);
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Media.Application.Downloads;
+using Media.Domain.Downloads;
+using Media.Domain.MediaItems;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Downloaders;
+
+#pragma warning disable CS0618 // [Order]: the steps share one daemon and one library
+
+/// <summary>
+/// The whole pipeline against a real daemon: a download job is handed to the client, the client completes it from
+/// local data, the monitor imports it under its templated name (hardlink, same inode), with media file, state and
+/// import records; a forced copy is byte-identical; a failing import changes nothing on disk and can be retried.
+/// </summary>
+[TestFixture(DownloaderKind.Transmission), TestFixture(DownloaderKind.Qbittorrent)]
+public sealed class DownloadPipelineTests(DownloaderKind kind)
+{
+    private MediaApiFactory _api = null!;
+    private HttpClient _admin = null!;
+    private TorrentDaemon _daemon = null!;
+    private string _root = null!;
+    private Guid _movies, _shows, _downloader;
+
+    private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        if (!TorrentDaemon.Installed(kind)) Assert.Ignore($"{kind} is not installed.");
+        _api = await MediaApiFactory.CreateAsync(Provider.Postgres, settings: new Dictionary<string, string?> { ["Downloads:PollInterval"] = "00:00:00.300" });
+        _admin = _api.Admin();
+        _daemon = await TorrentDaemon.StartAsync(kind, _api.Services.GetRequiredService<IDownloadClientFactory>());
+        _root = Path.Combine(Path.GetTempPath(), $"media-pipeline-{Guid.NewGuid():N}");
+        _movies = await _admin.CreateLibraryAsync("Movies", "movies", Path.Combine(_root, "movies"), Ct);
+        _shows = await _admin.CreateLibraryAsync("Shows", "series", Path.Combine(_root, "shows"), Ct);
+        using var created = await _admin.PostAsJsonAsync("/v1/downloaders", new
+        {
+            name = kind.ToString(), kind = kind.ToString().ToLowerInvariant(), url = _daemon.Connection.Url.ToString(),
+            username = _daemon.Connection.Username, password = _daemon.Connection.Password, enabled = true,
+        }, Ct);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync(Ct));
+        _downloader = (await created.JsonAsync()).GetProperty("id").GetGuid();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_daemon is not null) await _daemon.DisposeAsync();
+        _admin?.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
+        if (_root is not null && Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private async Task<MediaItem> Item(MediaItem item)
+    {
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        db.Add(item);
+        await db.SaveChangesAsync(Ct);
+        return item;
+    }
+
+    private async Task<string> Release(string folder, params (string Name, int Size)[] files)
+    {
+        var path = Path.Combine(_daemon.DataDirectory, folder);
+        Directory.CreateDirectory(path);
+        foreach (var (name, size) in files)
+        {
+            var bytes = new byte[size];
+            Random.Shared.NextBytes(bytes);
+            await File.WriteAllBytesAsync(Path.Combine(path, name), bytes, Ct);
+        }
+        return path;
+    }
+
+    private async Task<JsonElement> Job(Guid item, Guid library, string release, params Guid[] episodes)
+    {
+        var torrent = await TorrentDaemon.MakeTorrentAsync(release);
+        using var created = await _admin.PostAsJsonAsync("/v1/download-jobs", new
+        {
+            mediaItemId = item, episodeIds = episodes, downloaderId = _downloader, libraryId = library, torrent = Convert.ToBase64String(torrent),
+        }, Ct);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync(Ct));
+        var id = (await created.JsonAsync()).GetProperty("id").GetGuid();
+        return await Until(id, "imported", "failed");
+    }
+
+    private async Task<JsonElement> Until(Guid job, params string[] statuses)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var state = await _admin.GetFromJsonAsync<JsonElement>($"/v1/download-jobs/{job}", MediaApiFactory.Json, Ct);
+            if (statuses.Contains(state.GetProperty("status").GetString())) return state;
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail($"The job stayed {state}");
+            await Task.Delay(200, Ct);
+        }
+    }
+
+    private async Task<List<JsonElement>> Imports(Guid job) =>
+        (await _admin.GetFromJsonAsync<JsonElement>($"/v1/imports?downloadJobId={job}", MediaApiFactory.Json, Ct)).GetProperty("items").EnumerateArray().ToList();
+
+    private static string Inode(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var inode = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return inode;
+    }
+
+    [Test, Order(1)]
+    public async Task A_movie_download_lands_as_a_hardlink_at_its_templated_path()
+    {
+        var movie = await Item(MediaItem.Movie(70_001, "Pipeline Movie", null, 2001, DateTimeOffset.UtcNow));
+        var release = await Release("Pipeline.Movie.2001.1080p.BluRay.x264-GRP",
+            ("pipeline.movie.2001.1080p.mkv", 300_000), ("pipeline.movie.2001.sample.mkv", 20_000), ("info.nfo", 100));
+        var job = await Job(movie.Id.Value, _movies, release);
+        Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
+
+        var destination = Path.Combine(_root, "movies", "Pipeline Movie (2001)", "Pipeline Movie (2001).mkv");
+        Assert.That(Inode(destination), Is.EqualTo(Inode(Path.Combine(release, "pipeline.movie.2001.1080p.mkv"))), "a hardlink");
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(destination)!), Has.Length.EqualTo(1), "the sample and the .nfo stay behind");
+        var imports = await Imports(job.GetProperty("id").GetGuid());
+        Assert.That(imports.Select(i => (i.GetProperty("method").GetString(), i.GetProperty("succeeded").GetBoolean())), Is.EqualTo(new[] { ("hardlink", true) }));
+        var file = await _admin.GetFromJsonAsync<JsonElement>($"/v1/media-files/{imports[0].GetProperty("mediaFileId").GetGuid()}", MediaApiFactory.Json, Ct);
+        Assert.That((file.GetProperty("path").GetString(), file.GetProperty("state").GetProperty("size").GetInt64()),
+            Is.EqualTo(("Pipeline Movie (2001)/Pipeline Movie (2001).mkv", 300_000L)));
+    }
+
+    [Test, Order(2)]
+    public async Task A_two_episode_pack_maps_its_files_to_their_episodes()
+    {
+        var show = MediaItem.Series(70_002, "Pipeline Show", null, 2020, DateTimeOffset.UtcNow);
+        var season = show.EnsureSeason(1);
+        var e1 = season.EnsureEpisode(1, "Opening");
+        var e2 = season.EnsureEpisode(2, "Closing");
+        await Item(show);
+        var release = await Release("Pipeline.Show.S01.1080p.WEB.h264-GRP",
+            ("Pipeline.Show.S01E01.1080p.WEB.h264-GRP.mkv", 200_000), ("Pipeline.Show.S01E02.1080p.WEB.h264-GRP.mkv", 210_000),
+            ("Pipeline.Show.S01E01.sample.mkv", 10_000));
+        var job = await Job(show.Id.Value, _shows, release, e1.Id.Value, e2.Id.Value);
+        Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
+        var folder = Path.Combine(_root, "shows", "Pipeline Show (2020)", "Season 01");
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName).Order(), Is.EqualTo(new[]
+        {
+            "Pipeline Show - S01E01 - Opening.mkv", "Pipeline Show - S01E02 - Closing.mkv",
+        }));
+        Assert.That(await Imports(job.GetProperty("id").GetGuid()), Has.Count.EqualTo(2));
+    }
+
+    [Test, Order(3)]
+    public async Task A_forced_copy_is_byte_identical()
+    {
+        using (var put = await _admin.PutAsJsonAsync("/v1/settings/import.defaultMethod", new { value = "copy" }, Ct))
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        try
+        {
+            var movie = await Item(MediaItem.Movie(70_003, "Copied Movie", null, 2003, DateTimeOffset.UtcNow));
+            var release = await Release("Copied.Movie.2003.720p.WEB-GRP", ("copied.movie.2003.720p.mkv", 150_000));
+            var job = await Job(movie.Id.Value, _movies, release);
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
+            var destination = Path.Combine(_root, "movies", "Copied Movie (2003)", "Copied Movie (2003).mkv");
+            var source = Path.Combine(release, "copied.movie.2003.720p.mkv");
+            Assert.That(File.ReadAllBytes(destination), Is.EqualTo(File.ReadAllBytes(source)));
+            Assert.That(Inode(destination), Is.Not.EqualTo(Inode(source)));
+            Assert.That((await Imports(job.GetProperty("id").GetGuid())).Single().GetProperty("method").GetString(), Is.EqualTo("copy"));
+        }
+        finally
+        {
+            using var reset = await _admin.PutAsJsonAsync("/v1/settings/import.defaultMethod", new { value = "hardlink" }, Ct);
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task A_failing_import_changes_nothing_on_disk_and_can_be_retried()
+    {
+        var movie = await Item(MediaItem.Movie(70_004, "Blocked Movie", null, 2004, DateTimeOffset.UtcNow));
+        var blocker = Path.Combine(_root, "movies", "Blocked Movie (2004)", "Blocked Movie (2004).mkv");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        await File.WriteAllBytesAsync(blocker, [1, 2, 3], Ct);
+        var release = await Release("Blocked.Movie.2004.1080p-GRP", ("blocked.movie.2004.1080p.mkv", 120_000));
+
+        var job = await Job(movie.Id.Value, _movies, release);
+        var id = job.GetProperty("id").GetGuid();
+        Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("failed"));
+        Assert.That(job.GetProperty("error").GetString()!, Does.Contain("already exists"));
+        Assert.That(File.ReadAllBytes(blocker), Is.EqualTo(new byte[] { 1, 2, 3 }), "the other file is not overwritten");
+        Assert.That(File.Exists(Path.Combine(release, "blocked.movie.2004.1080p.mkv")), "the source is untouched");
+        var failed = (await Imports(id)).Single();
+        Assert.That((failed.GetProperty("succeeded").GetBoolean(), failed.GetProperty("errorCode").GetString()), Is.EqualTo((false, "destination_exists")));
+
+        File.Delete(blocker);
+        using var retry = await _admin.PostAsync($"/v1/download-jobs/{id}/import", null, Ct);
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK), await retry.Content.ReadAsStringAsync(Ct));
+        Assert.That((await retry.JsonAsync()).GetProperty("status").GetString(), Is.EqualTo("imported"));
+        Assert.That(await Imports(id), Has.Count.EqualTo(2), "history never blocks a re-import");
+    }
+}
