@@ -66,6 +66,7 @@ v1.MapUnmatched();
 v1.MapUsers();
 v1.MapDownloaders();
 v1.MapDownloadJobs();
+v1.MapPolicies();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

@@ -40,7 +40,8 @@ public sealed class DownloadJobsPage : Specification<DownloadJob>
 
 public sealed class DownloadJobHandler(
     IDownloadJobRepository jobs, IMediaItemRepository items, ILibraryRepository libraries, IDownloaderRepository downloaders,
-    DownloaderHandler clients, IDownloadClientFactory factory, ImportFileHandler importer, TimeProvider clock, ILogger<DownloadJobHandler> logger)
+    DownloaderHandler clients, IDownloadClientFactory factory, ImportFileHandler importer, Policies.IPolicyRepository policies,
+    Policies.INameTemplateRepository templates, TimeProvider clock, ILogger<DownloadJobHandler> logger)
 {
     public async Task<PagedList<DownloadJobDto>> ListAsync(PageRequest page, CancellationToken ct)
     {
@@ -81,11 +82,21 @@ public sealed class DownloadJobHandler(
         if (episodeIds.FirstOrDefault(e => !item.HasEpisode(e)) is { } stranger && stranger != default)
             return Error.Validation("episodeIds", $"Episode {stranger.Value} is not an episode of {item.Title}.");
 
+        var source = torrent is null ? TorrentSource.FromUri(input.Source!) : TorrentSource.FromFile(torrent);
+        var (releaseName, releaseSize) = TorrentMetadata.Read(source);
+        var facts = new Domain.Policies.ReleaseFacts(releaseName, releaseSize, NameParser.Parse(releaseName).Resolution);
+        var reasons = (await policies.ListAsync(new Policies.PoliciesOf(library.Id), ct)).SelectMany(p => p.Reasons(facts)).ToList();
+        if (reasons.Count > 0)
+            return Error.Unprocessable("policy.rejected", $"The library's policy rejects '{releaseName}': {string.Join(" ", reasons)}") with
+            {
+                Fields = new Dictionary<string, string[]> { ["reasons"] = [.. reasons] },
+            };
+
         var now = clock.GetUtcNow();
-        var job = DownloadJob.Queue(item.Id, episodeIds, library.Id, downloader.Id, torrent is null ? input.Source! : "torrent file", now);
+        var job = DownloadJob.Queue(item.Id, episodeIds, library.Id, downloader.Id, torrent is null ? input.Source! : $"torrent file: {releaseName}", now);
         try
         {
-            var hash = await factory.For(clients.Connection(downloader)).AddAsync(torrent is null ? TorrentSource.FromUri(input.Source!) : TorrentSource.FromFile(torrent), null, ct);
+            var hash = await factory.For(clients.Connection(downloader)).AddAsync(source, null, ct);
             job.Progressed(hash, 0, null, now);
         }
         catch (DownloadClientException e)
@@ -149,6 +160,7 @@ public sealed class DownloadJobHandler(
             var downloader = await downloaders.FindAsync(job.DownloaderId, ct);
             var status = downloader is null || job.ClientReference is null ? null : await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
             var item = await items.FindAsync(job.MediaItemId, ct);
+            var (mode, pattern, removeTorrent) = await ActionsAsync(job.LibraryId, ct);
             if (status is null || item is null) failures.Add("The download or its title is gone.");
             else
             {
@@ -171,9 +183,12 @@ public sealed class DownloadJobHandler(
                         }
                     }
                     else if (videos.Count > 1 && file != videos.OrderByDescending(v => v.File.Size).First().File) continue; // a movie is its biggest video
-                    var result = await importer.Handle(new ImportFile(job.LibraryId, Path.Combine(status.SavePath, file.Path), item.Id, episodes, job.Id), ct);
+                    var result = await importer.Handle(new ImportFile(job.LibraryId, Path.Combine(status.SavePath, file.Path), item.Id, episodes, job.Id,
+                        mode, MoviePattern: item.Type == MediaType.Movie ? pattern : null, EpisodePattern: item.Type == MediaType.Series ? pattern : null), ct);
                     if (result.IsFailure) failures.Add($"{file.Path}: {result.Error!.Message}");
                 }
+                if (failures.Count == 0 && removeTorrent && downloader is not null && job.ClientReference is not null)
+                    await factory.For(clients.Connection(downloader)).RemoveAsync(job.ClientReference, ct); // the data stays
             }
         }
         catch (DownloadClientException e)
@@ -185,6 +200,25 @@ public sealed class DownloadJobHandler(
         else job.Fail(string.Join(" ", failures), now);
         await jobs.SaveAsync(ct);
         logger.LogInformation("Download job {Job} import: {Status} {Error}", job.Id.Value, job.Status, job.Error);
+    }
+
+    /// <summary>What the library's policies say the import does: method, name template, whether the torrent goes.</summary>
+    private async Task<(Imports.TransferMode? Mode, string? Pattern, bool RemoveTorrent)> ActionsAsync(LibraryId library, CancellationToken ct)
+    {
+        var all = await policies.ListAsync(new Policies.PoliciesOf(library), ct);
+        var method = all.Select(p => p.Action(Domain.Policies.ActionKind.ImportMethod)).LastOrDefault(a => a is not null);
+        var template = all.Select(p => p.Action(Domain.Policies.ActionKind.NameTemplate)).LastOrDefault(a => a is not null);
+        var remove = all.Select(p => p.Action(Domain.Policies.ActionKind.RemoveTorrent)).LastOrDefault(a => a is not null) == "true";
+        Imports.TransferMode? mode = method switch
+        {
+            "copy" => Imports.TransferMode.Copy,
+            "hardlink_only" => Imports.TransferMode.HardlinkOnly,
+            "hardlink" => Imports.TransferMode.PreferHardlink,
+            _ => null,
+        };
+        string? pattern = null;
+        if (template is not null && Guid.TryParse(template, out var id) && await templates.FindAsync(new NameTemplateId(id), ct) is { } found) pattern = found.Pattern;
+        return (mode, pattern, remove);
     }
 
     public async Task<Result> DeleteAsync(DownloadJobId id, CancellationToken ct)

@@ -28,6 +28,13 @@ public sealed class NameTemplate
         return new NameTemplate { Id = NameTemplateId.New(), Name = name.Trim(), Kind = kind, Pattern = pattern, CreatedAt = at };
     }
 
+    public void Change(string name, TemplateKind kind, string pattern)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A name is required.", nameof(name));
+        if (string.IsNullOrWhiteSpace(pattern)) throw new ArgumentException("A pattern is required.", nameof(pattern));
+        (Name, Kind, Pattern) = (name.Trim(), kind, pattern);
+    }
+
     /// <summary>The library-relative path (without extension) this template gives a title.</summary>
     public Result<string> Render(NamingValues values) => TemplateRenderer.Render(Pattern, Kind, values);
 }

@@ -201,4 +201,48 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
         Assert.That((await retry.JsonAsync()).GetProperty("status").GetString(), Is.EqualTo("imported"));
         Assert.That(await Imports(id), Has.Count.EqualTo(2), "history never blocks a re-import");
     }
+
+    [Test, Order(5)]
+    public async Task The_library_policy_rejects_releases_and_chooses_the_name_template_and_the_torrent_removal()
+    {
+        using var template = await _admin.PostAsJsonAsync("/v1/name-templates", new { name = "By id", kind = "movie", pattern = "{Title} [{TmdbId}]/{Title}" }, Ct);
+        Assert.That(template.StatusCode, Is.EqualTo(HttpStatusCode.Created), await template.Content.ReadAsStringAsync(Ct));
+        var templateId = (await template.JsonAsync()).GetProperty("id").GetGuid();
+        using var policy = await _admin.PostAsJsonAsync("/v1/policies", new
+        {
+            libraryId = _movies, name = "Good copies",
+            rules = new[] { new { kind = "forbidden_word", value = "CAM" }, new { kind = "resolution", value = "1080p,2160p" } },
+            actions = new[] { new { kind = "name_template", value = templateId.ToString() }, new { kind = "remove_torrent", value = "true" } },
+        }, Ct);
+        Assert.That(policy.StatusCode, Is.EqualTo(HttpStatusCode.Created), await policy.Content.ReadAsStringAsync(Ct));
+        var policyId = (await policy.JsonAsync()).GetProperty("id").GetGuid();
+        try
+        {
+            var movie = await Item(MediaItem.Movie(70_005, "Policy Movie", null, 2005, DateTimeOffset.UtcNow));
+            var rejected = await Release("Policy.Movie.2005.CAM.720p-GRP", ("policy.movie.mkv", 50_000));
+            using (var refused = await _admin.PostAsJsonAsync("/v1/download-jobs", new
+                   {
+                       mediaItemId = movie.Id.Value, downloaderId = _downloader, libraryId = _movies,
+                       torrent = Convert.ToBase64String(await TorrentDaemon.MakeTorrentAsync(rejected)),
+                   }, Ct))
+            {
+                Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+                var problem = await refused.JsonAsync();
+                Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("policy.rejected"));
+                Assert.That(problem.GetProperty("reasons").ToString(), Does.Contain("CAM").And.Contain("720p"));
+            }
+
+            var accepted = await Release("Policy.Movie.2005.1080p.BluRay-GRP", ("policy.movie.2005.1080p.mkv", 60_000));
+            var job = await Job(movie.Id.Value, _movies, accepted);
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
+            Assert.That(File.Exists(Path.Combine(_root, "movies", "Policy Movie [70005]", "Policy Movie.mkv")), "named by the policy's template");
+            var client = _api.Services.GetRequiredService<IDownloadClientFactory>().For(_daemon.Connection);
+            Assert.That(await client.GetAsync(job.GetProperty("hash").GetString()!, Ct), Is.Null, "the torrent was removed after the import");
+            Assert.That(File.Exists(Path.Combine(accepted, "policy.movie.2005.1080p.mkv")), "its data stays");
+        }
+        finally
+        {
+            using var _ = await _admin.DeleteAsync($"/v1/policies/{policyId}", Ct);
+        }
+    }
 }

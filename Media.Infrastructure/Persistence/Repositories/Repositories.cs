@@ -96,3 +96,7 @@ internal sealed class SettingsStore(MediaDbContext db) : Application.Settings.IS
 internal sealed class DownloaderRepository(MediaDbContext db) : EfRepository<Domain.Downloads.Downloader, DownloaderId>(db), Application.Downloads.IDownloaderRepository;
 
 internal sealed class DownloadJobRepository(MediaDbContext db) : EfRepository<Domain.Downloads.DownloadJob, DownloadJobId>(db), Application.Downloads.IDownloadJobRepository;
+
+internal sealed class PolicyRepository(MediaDbContext db) : EfRepository<Domain.Policies.Policy, PolicyId>(db), Application.Policies.IPolicyRepository;
+
+internal sealed class NameTemplateRepository(MediaDbContext db) : EfRepository<Domain.Naming.NameTemplate, NameTemplateId>(db), Application.Policies.INameTemplateRepository;
