@@ -41,7 +41,8 @@ public sealed class DownloadJobsPage : Specification<DownloadJob>
 public sealed class DownloadJobHandler(
     IDownloadJobRepository jobs, IMediaItemRepository items, ILibraryRepository libraries, IDownloaderRepository downloaders,
     DownloaderHandler clients, IDownloadClientFactory factory, ImportFileHandler importer, Policies.IPolicyRepository policies,
-    Policies.INameTemplateRepository templates, TimeProvider clock, ILogger<DownloadJobHandler> logger)
+    Policies.INameTemplateRepository templates, IFileTransfer transfer, Scanning.StartScanHandler scans, TimeProvider clock,
+    ILogger<DownloadJobHandler> logger)
 {
     public async Task<PagedList<DownloadJobDto>> ListAsync(PageRequest page, CancellationToken ct)
     {
@@ -155,6 +156,7 @@ public sealed class DownloadJobHandler(
         if (started.IsFailure) return;
         await jobs.SaveAsync(ct);
         var failures = new List<string>();
+        var imported = new List<string>();
         try
         {
             var downloader = await downloaders.FindAsync(job.DownloaderId, ct);
@@ -185,7 +187,13 @@ public sealed class DownloadJobHandler(
                     else if (videos.Count > 1 && file != videos.OrderByDescending(v => v.File.Size).First().File) continue; // a movie is its biggest video
                     var result = await importer.Handle(new ImportFile(job.LibraryId, Path.Combine(status.SavePath, file.Path), item.Id, episodes, job.Id,
                         mode, MoviePattern: item.Type == MediaType.Movie ? pattern : null, EpisodePattern: item.Type == MediaType.Series ? pattern : null), ct);
-                    if (result.IsFailure) failures.Add($"{file.Path}: {result.Error!.Message}");
+                    if (result.IsFailure)
+                    {
+                        failures.Add($"{file.Path}: {result.Error!.Message}");
+                        continue;
+                    }
+                    imported.Add(result.Value.DestinationPath);
+                    await SubtitlesAsync(status, file, result.Value.DestinationPath, job.LibraryId, mode, ct);
                 }
                 if (failures.Count == 0 && removeTorrent && downloader is not null && job.ClientReference is not null)
                     await factory.For(clients.Connection(downloader)).RemoveAsync(job.ClientReference, ct); // the data stays
@@ -199,7 +207,33 @@ public sealed class DownloadJobHandler(
         if (failures.Count == 0) job.Imported(now);
         else job.Fail(string.Join(" ", failures), now);
         await jobs.SaveAsync(ct);
+
+        // So that library and disk agree: a scan of each folder that received files (a running scan covers it already).
+        foreach (var folder in imported.Select(p => p.Contains('/', StringComparison.Ordinal) ? p[..p.LastIndexOf('/')] : null).OfType<string>().Distinct())
+            await scans.Handle(new Scanning.StartScan(job.LibraryId, folder), ct);
         logger.LogInformation("Download job {Job} import: {Status} {Error}", job.Id.Value, job.Status, job.Error);
+    }
+
+    /// <summary>Subtitles beside the video ("movie.en.srt", "movie.eng.forced.ass") come along, named after it.</summary>
+    private async Task SubtitlesAsync(TorrentStatus status, TorrentFile video, string destination, LibraryId libraryId, TransferMode? mode, CancellationToken ct)
+    {
+        var stem = Path.ChangeExtension(video.Path, null);
+        var folder = Path.GetDirectoryName(video.Path) ?? "";
+        if (await libraries.FindAsync(libraryId, ct) is not { } library) return;
+        foreach (var subtitle in status.Files.Where(f => f.Path.EndsWith(".srt", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".ass", StringComparison.OrdinalIgnoreCase)
+                     || f.Path.EndsWith(".ssa", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".vtt", StringComparison.OrdinalIgnoreCase)))
+        {
+            var name = Path.GetFileName(subtitle.Path);
+            var sameFolder = (Path.GetDirectoryName(subtitle.Path) ?? "") == folder || Path.GetFileName(Path.GetDirectoryName(subtitle.Path) ?? "").StartsWith("sub", StringComparison.OrdinalIgnoreCase);
+            if (!sameFolder) continue;
+            var videoName = Path.GetFileName(stem);
+            // "movie.en.srt" beside "movie.mkv" keeps ".en"; a lone "English.srt" in a Subs folder keeps its name as the tag.
+            var tags = name.StartsWith(videoName + ".", StringComparison.OrdinalIgnoreCase) ? name[(videoName.Length + 1)..] : name;
+            var target = $"{Path.ChangeExtension(destination, null)}.{tags}";
+            var outcome = await transfer.TransferAsync(new TransferRequest(Path.Combine(status.SavePath, subtitle.Path), library.Storage.Root, target,
+                mode ?? TransferMode.PreferHardlink), ct);
+            if (!outcome.Succeeded) logger.LogWarning("Subtitle {Subtitle} not imported: {Error}", subtitle.Path, outcome.Message);
+        }
     }
 
     /// <summary>What the library's policies say the import does: method, name template, whether the torrent goes.</summary>

@@ -119,18 +119,33 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
     {
         var movie = await Item(MediaItem.Movie(70_001, "Pipeline Movie", null, 2001, DateTimeOffset.UtcNow));
         var release = await Release("Pipeline.Movie.2001.1080p.BluRay.x264-GRP",
-            ("pipeline.movie.2001.1080p.mkv", 300_000), ("pipeline.movie.2001.sample.mkv", 20_000), ("info.nfo", 100));
+            ("pipeline.movie.2001.1080p.mkv", 300_000), ("pipeline.movie.2001.sample.mkv", 20_000), ("info.nfo", 100),
+            ("pipeline.movie.2001.1080p.en.srt", 500));
         var job = await Job(movie.Id.Value, _movies, release);
         Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
 
         var destination = Path.Combine(_root, "movies", "Pipeline Movie (2001)", "Pipeline Movie (2001).mkv");
         Assert.That(Inode(destination), Is.EqualTo(Inode(Path.Combine(release, "pipeline.movie.2001.1080p.mkv"))), "a hardlink");
-        Assert.That(Directory.GetFiles(Path.GetDirectoryName(destination)!), Has.Length.EqualTo(1), "the sample and the .nfo stay behind");
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(destination)!).Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "Pipeline Movie (2001).en.srt", "Pipeline Movie (2001).mkv" }), "the subtitle comes along; the sample and the .nfo stay behind");
         var imports = await Imports(job.GetProperty("id").GetGuid());
         Assert.That(imports.Select(i => (i.GetProperty("method").GetString(), i.GetProperty("succeeded").GetBoolean())), Is.EqualTo(new[] { ("hardlink", true) }));
         var file = await _admin.GetFromJsonAsync<JsonElement>($"/v1/media-files/{imports[0].GetProperty("mediaFileId").GetGuid()}", MediaApiFactory.Json, Ct);
         Assert.That((file.GetProperty("path").GetString(), file.GetProperty("state").GetProperty("size").GetInt64()),
             Is.EqualTo(("Pipeline Movie (2001)/Pipeline Movie (2001).mkv", 300_000L)));
+
+        // The imported folder was rescanned: the scan history of the library has a scan of exactly that folder.
+        var clock = Stopwatch.StartNew();
+        JsonElement? folderScan = null;
+        while (folderScan is null && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var scans = await _admin.GetFromJsonAsync<JsonElement>($"/v1/scans?libraryId={_movies}", MediaApiFactory.Json, Ct);
+            folderScan = scans.GetProperty("items").EnumerateArray().Cast<JsonElement?>()
+                .FirstOrDefault(s => s!.Value.GetProperty("path").GetString() == "Pipeline Movie (2001)" && s.Value.GetProperty("status").GetString() == "completed");
+            if (folderScan is null) await Task.Delay(200, Ct);
+        }
+        Assert.That(folderScan, Is.Not.Null, "a targeted scan of the imported folder");
+        Assert.That(folderScan!.Value.GetProperty("filesIdentified").GetInt32(), Is.Zero, "the imported file was already known");
     }
 
     [Test, Order(2)]
