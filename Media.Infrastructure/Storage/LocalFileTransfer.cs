@@ -101,8 +101,8 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
             };
             if (errno == Eexist) return (ImportMethod.Hardlink, null, TransferOutcome.Failed(ImportMethod.Hardlink, "destination_exists", "The staging name is taken."));
             if (request.Mode == TransferMode.HardlinkOnly)
-                return (ImportMethod.Hardlink, null, TransferOutcome.Failed(ImportMethod.Hardlink, errno == Exdev ? "cross_device" : "hardlink_failed",
-                    $"A hardlink was required but {why}; nothing was copied."));
+                return (ImportMethod.Hardlink, null, TransferOutcome.Failed(ImportMethod.Hardlink, "hardlink_failed",
+                    $"A hardlink was required but {why}{(errno == Exdev ? " (cross_device)" : "")}; nothing was copied."));
             var copied = await CopyAsync(request.Source, staged, ct);
             return copied ?? (ImportMethod.Copy, $"Copied because a hardlink was not possible: {why}.", null);
         }

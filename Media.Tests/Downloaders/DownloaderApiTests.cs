@@ -100,4 +100,23 @@ public sealed class DownloaderApiTests
         using var test = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct);
         Assert.That(test.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
     }
+
+    [Test]
+    public async Task Default_name_templates_are_seeded_and_bad_templates_and_policies_are_400()
+    {
+        var templates = await _admin.GetStringAsync("/v1/name-templates", Ct);
+        Assert.That(templates, Does.Contain("Movies (Plex/Jellyfin)").And.Contain("{Series Title} ({Year})/Season {Season:00}"));
+        using (var bad = await _admin.PostAsJsonAsync("/v1/name-templates", new { name = "Bad", kind = "movie", pattern = "{Title} {Episode}" }, Ct))
+            Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        using (var badRule = await _admin.PostAsJsonAsync("/v1/policies", new
+               {
+                   libraryId = Guid.NewGuid(), name = "x", rules = new[] { new { kind = "min_size", value = "huge" } },
+                   actions = new[] { new { kind = "import_method", value = "teleport" } },
+               }, Ct))
+        {
+            Assert.That(badRule.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            var errors = (await badRule.JsonAsync()).GetProperty("errors").ToString();
+            Assert.That(errors, Does.Contain("libraryId").And.Contain("rules[0].value").And.Contain("actions[0].value"));
+        }
+    }
 }

@@ -148,7 +148,8 @@ public sealed class LocalFileTransferTests
             Assert.That(probe.Note, Does.Contain("different file systems"), "a copy made for want of a hardlink is never silent");
 
             var strict = await _transfer.TransferAsync(new(source, Library, "Q/Q.mkv", TransferMode.HardlinkOnly), Ct);
-            Assert.That((strict.Succeeded, strict.ErrorCode), Is.EqualTo((false, "cross_device")));
+            Assert.That((strict.Succeeded, strict.ErrorCode), Is.EqualTo((false, "hardlink_failed")));
+            Assert.That(strict.Message, Does.Contain("cross_device"));
             Assert.That(File.Exists(Path.Combine(Library, "Q/Q.mkv")), Is.False);
         }
         finally

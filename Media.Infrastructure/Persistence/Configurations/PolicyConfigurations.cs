@@ -1,3 +1,4 @@
+using Media.Domain.Common;
 using Media.Domain.Libraries;
 using Media.Domain.Naming;
 using Media.Domain.Policies;
@@ -47,5 +48,12 @@ internal sealed class NameTemplateConfiguration : IEntityTypeConfiguration<NameT
         b.Property(t => t.Name).HasMaxLength(200);
         b.HasIndex(t => t.Name).IsUnique();
         b.Property(t => t.Pattern).HasMaxLength(1000);
+        // Plex/Jellyfin-friendly defaults (migration 0012); fixed ids so that every database has the same rows.
+        if (MediaDbContext.MaxSchemaGroup >= 12)
+            b.HasData(
+                new { Id = new NameTemplateId(Guid.Parse("0195a0c0-0000-7000-8000-000000000101")), Name = "Movies (Plex/Jellyfin)", Kind = TemplateKind.Movie,
+                      Pattern = NameTemplate.DefaultMoviePattern, CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+                new { Id = new NameTemplateId(Guid.Parse("0195a0c0-0000-7000-8000-000000000102")), Name = "Episodes (Plex/Jellyfin)", Kind = TemplateKind.Episode,
+                      Pattern = NameTemplate.DefaultEpisodePattern, CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) });
     }
 }

@@ -462,6 +462,24 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_name_template_name");
 
                     b.ToTable("name_template", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0195a0c0-0000-7000-8000-000000000101"),
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Kind = "movie",
+                            Name = "Movies (Plex/Jellyfin)",
+                            Pattern = "{Title} ({Year})/{Title} ({Year})"
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a0c0-0000-7000-8000-000000000102"),
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Kind = "episode",
+                            Name = "Episodes (Plex/Jellyfin)",
+                            Pattern = "{Series Title} ({Year})/Season {Season:00}/{Series Title} - S{Season:00}E{Episode:00} - {Episode Title}"
+                        });
                 });
 
             modelBuilder.Entity("Media.Domain.Policies.Policy", b =>

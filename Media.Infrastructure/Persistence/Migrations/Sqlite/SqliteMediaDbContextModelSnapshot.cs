@@ -456,6 +456,24 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_name_template_name");
 
                     b.ToTable("name_template", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0195a0c0-0000-7000-8000-000000000101"),
+                            CreatedAt = 639028224000000000L,
+                            Kind = "movie",
+                            Name = "Movies (Plex/Jellyfin)",
+                            Pattern = "{Title} ({Year})/{Title} ({Year})"
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a0c0-0000-7000-8000-000000000102"),
+                            CreatedAt = 639028224000000000L,
+                            Kind = "episode",
+                            Name = "Episodes (Plex/Jellyfin)",
+                            Pattern = "{Series Title} ({Year})/Season {Season:00}/{Series Title} - S{Season:00}E{Episode:00} - {Episode Title}"
+                        });
                 });
 
             modelBuilder.Entity("Media.Domain.Policies.Policy", b =>
