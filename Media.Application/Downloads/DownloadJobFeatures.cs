@@ -38,10 +38,24 @@ public sealed class DownloadJobsPage : Specification<DownloadJob>
     }
 }
 
+/// <summary>Clients that did not answer: asked again after a pause that doubles per failure (up to ten minutes).</summary>
+public sealed class DownloaderBackoff(TimeProvider clock)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DownloaderId, (int Failures, DateTimeOffset Next)> _down = new();
+
+    public bool MayAsk(DownloaderId id) => !_down.TryGetValue(id, out var state) || clock.GetUtcNow() >= state.Next;
+
+    public void Failed(DownloaderId id) => _down.AddOrUpdate(id,
+        _ => (1, clock.GetUtcNow() + TimeSpan.FromSeconds(5)),
+        (_, s) => (s.Failures + 1, clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(600, 5 * Math.Pow(2, s.Failures)))));
+
+    public void Answered(DownloaderId id) => _down.TryRemove(id, out _);
+}
+
 public sealed class DownloadJobHandler(
     IDownloadJobRepository jobs, IMediaItemRepository items, ILibraryRepository libraries, IDownloaderRepository downloaders,
     DownloaderHandler clients, IDownloadClientFactory factory, ImportFileHandler importer, Policies.IPolicyRepository policies,
-    Policies.INameTemplateRepository templates, IFileTransfer transfer, Scanning.StartScanHandler scans, TimeProvider clock,
+    Policies.INameTemplateRepository templates, IFileTransfer transfer, Scanning.StartScanHandler scans, DownloaderBackoff backoff, TimeProvider clock,
     ILogger<DownloadJobHandler> logger)
 {
     public async Task<PagedList<DownloadJobDto>> ListAsync(PageRequest page, CancellationToken ct)
@@ -120,9 +134,11 @@ public sealed class DownloadJobHandler(
                 continue;
             }
             if (await downloaders.FindAsync(job.DownloaderId, ct) is not { } downloader || job.ClientReference is null) continue;
+            if (!backoff.MayAsk(downloader.Id)) continue;
             try
             {
                 var status = await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
+                backoff.Answered(downloader.Id);
                 if (status is null) job.Fail("The download client no longer has this torrent.", now);
                 else if (status.State == TorrentState.Error) job.ClientProblem($"The client reports an error: {status.Error}", now);
                 else job.Progressed(job.ClientReference, status.State == TorrentState.Completed ? 1 : Math.Min(status.Progress, 0.999), status.SavePath, now);
@@ -130,6 +146,7 @@ public sealed class DownloadJobHandler(
             catch (DownloadClientException e)
             {
                 job.ClientProblem(e.Message, now); // the client is down: the job waits where it is
+                backoff.Failed(downloader.Id);
             }
             await jobs.SaveAsync(ct);
             if (job.Status == DownloadStatus.Completed) await ImportAsync(job, ct);

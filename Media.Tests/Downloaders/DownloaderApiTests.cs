@@ -22,7 +22,7 @@ public sealed class DownloaderApiTests
     public async Task Start()
     {
         if (!TorrentDaemon.Installed(DownloaderKind.Transmission)) Assert.Ignore("transmission-daemon is not installed.");
-        _api = await MediaApiFactory.CreateAsync(Provider.Sqlite);
+        _api = await MediaApiFactory.CreateAsync(Provider.Sqlite, settings: new Dictionary<string, string?> { ["Downloads:PollInterval"] = "00:00:00.200" });
         _admin = _api.Admin();
         _daemon = await TorrentDaemon.StartAsync(DownloaderKind.Transmission, _api.Services.GetRequiredService<IDownloadClientFactory>());
     }
@@ -93,12 +93,37 @@ public sealed class DownloaderApiTests
     }
 
     [Test]
-    public async Task A_client_that_is_down_is_a_503()
+    public async Task A_client_that_is_down_is_a_503_and_its_jobs_wait_with_the_error_noted()
     {
         using var created = await _admin.PostAsJsonAsync("/v1/downloaders", new { name = "Down", kind = "qbittorrent", url = "http://127.0.0.1:1/", username = "admin", password = "x" }, Ct);
         var id = (await created.JsonAsync()).GetProperty("id").GetGuid();
         using var test = await _admin.PostAsync($"/v1/downloaders/{id}/test", null, Ct);
         Assert.That(test.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+
+        // A job whose client went down after it was handed over.
+        var library = await _admin.CreateLibraryAsync("Down movies", "movies", Path.Combine(Path.GetTempPath(), $"media-down-{Guid.NewGuid():N}"), Ct);
+        DownloadJob job;
+        await using (var scope = _api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+            var item = Media.Domain.MediaItems.MediaItem.Movie(81_000, "Waiting", null, 2000, DateTimeOffset.UtcNow);
+            db.Add(item);
+            await db.SaveChangesAsync(Ct);
+            job = DownloadJob.Queue(item.Id, [], new Media.Domain.Common.LibraryId(library), new Media.Domain.Common.DownloaderId(id),
+                "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567", DateTimeOffset.UtcNow);
+            job.Progressed("0123456789abcdef0123456789abcdef01234567", 0.5, "/downloads", DateTimeOffset.UtcNow);
+            db.Add(job);
+            await db.SaveChangesAsync(Ct);
+        }
+        System.Text.Json.JsonElement state = default;
+        for (var i = 0; i < 50; i++)
+        {
+            state = await _admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/download-jobs/{job.Id.Value}", MediaApiFactory.Json, Ct);
+            if (state.GetProperty("error").ValueKind == System.Text.Json.JsonValueKind.String) break;
+            await Task.Delay(100, Ct);
+        }
+        Assert.That(state.GetProperty("status").GetString(), Is.EqualTo("downloading"), "the job stays where it is");
+        Assert.That(state.GetProperty("error").GetString()!, Does.Contain("cannot be reached"));
     }
 
     [Test]
