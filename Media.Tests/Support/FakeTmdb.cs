@@ -32,8 +32,8 @@ public sealed class FakeTmdb : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly List<FakeMovie> _movies = [];
     private readonly List<FakeSeries> _series = [];
-    private readonly Dictionary<string, List<FakeMovie>> _movieWords = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<FakeSeries>> _seriesWords = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<FakeMovie>> _movieWords = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<FakeSeries>> _seriesWords = new(StringComparer.Ordinal);
     private readonly Dictionary<int, FakeMovie> _movieIds = [];
     private readonly Dictionary<int, FakeSeries> _seriesIds = [];
     private long _windowSecond;
@@ -92,13 +92,13 @@ public sealed class FakeTmdb : IAsyncDisposable
         string.IsNullOrWhiteSpace(text) ? [] : text.Split([' ', '.', '-', ':', ','], StringSplitOptions.RemoveEmptyEntries).Select(NameParser.Normalize).Where(w => w.Length > 0);
 
     /// <summary>Like TMDB's own matching, loosely: every word of the query is a word of the title.</summary>
-    private List<T> Search<T>(string? query, Dictionary<string, List<T>> index, Func<T, string, string?> titles)
+    private List<T> Search<T>(string? query, Dictionary<string, HashSet<T>> index, Func<T, string, string?> titles)
     {
         var words = Words(query).Distinct().ToList();
         if (words.Count == 0) return [];
         lock (_lock)
         {
-            var lists = words.Select(w => index.TryGetValue(w, out var l) ? l : []).OrderBy(l => l.Count).ToList();
+            var lists = words.Select(w => index.TryGetValue(w, out var l) ? l : new HashSet<T>()).OrderBy(l => l.Count).ToList();
             if (lists[0].Count == 0) return [];
             return lists[0].Where(candidate => lists.Skip(1).All(l => l.Contains(candidate))).ToList();
         }
