@@ -22,7 +22,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
     private readonly ILogger<TmdbResponseCache> _logger;
-    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 50_000 });
+    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 4096, CompactionPercentage = 0.25 });
     private readonly Channel<(string Key, string Value, DateTimeOffset ExpiresAt)> _writes =
         Channel.CreateUnbounded<(string, string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
@@ -34,9 +34,16 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    private readonly SemaphoreSlim _keysGate = new(1, 1);
+    private System.Collections.Concurrent.ConcurrentDictionary<string, byte>? _storedKeys;
+    private DateTimeOffset _storedKeysAt;
+    private static readonly TimeSpan StoredKeysLifetime = TimeSpan.FromMinutes(10);
+
     public async Task<(bool Hit, string? Body)> GetAsync(string key, CancellationToken ct)
     {
         if (_memory.TryGetValue(key, out string? cached)) return (true, cached == NotFound ? null : cached);
+        // Which keys the table holds is known in memory: a first scan's thousands of new questions skip the database.
+        if (!(await StoredKeysAsync(ct)).ContainsKey(key)) return (false, null);
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         var now = _clock.GetUtcNow();
@@ -44,6 +51,29 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         if (entry is null || !entry.IsFresh(now)) return (false, null);
         Remember(key, entry.Value, entry.ExpiresAt - now);
         return (true, entry.Value == NotFound ? null : entry.Value);
+    }
+
+    private async Task<System.Collections.Concurrent.ConcurrentDictionary<string, byte>> StoredKeysAsync(CancellationToken ct)
+    {
+        var keys = _storedKeys;
+        if (keys is not null && _clock.GetUtcNow() - _storedKeysAt < StoredKeysLifetime) return keys;
+        await _keysGate.WaitAsync(ct);
+        try
+        {
+            if (_storedKeys is not null && _clock.GetUtcNow() - _storedKeysAt < StoredKeysLifetime) return _storedKeys;
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+            var now = _clock.GetUtcNow();
+            var loaded = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(
+                (await db.Set<ApiCacheEntry>().AsNoTracking().Where(e => e.ExpiresAt > now).Select(e => e.Key).ToListAsync(ct))
+                .Select(k => new KeyValuePair<string, byte>(k, 0)), StringComparer.Ordinal);
+            (_storedKeys, _storedKeysAt) = (loaded, now);
+            return loaded;
+        }
+        finally
+        {
+            _keysGate.Release();
+        }
     }
 
     public Task StoreAsync(string key, string? body, TimeSpan ttl, CancellationToken ct)
@@ -103,6 +133,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
             // Another instance stored some of the same answers first: theirs are as good as ours.
             _logger.LogDebug(e, "api_cache entries were written concurrently");
         }
+        if (_storedKeys is { } stored) foreach (var key in batch.Keys) stored[key] = 0;
     }
 
     /// <summary>Waits until every answer stored so far is in the table (tests, shutdown).</summary>
@@ -118,7 +149,11 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Drops the memory level (tests; the table keeps its entries).</summary>
-    internal void ClearMemory() => _memory.Clear();
+    internal void ClearMemory()
+    {
+        _memory.Clear();
+        _storedKeys = null;
+    }
 
     public async ValueTask DisposeAsync()
     {
