@@ -69,6 +69,7 @@ function Invoke-Benchmarks {
     New-Item -ItemType Directory -Force -Path (Split-Path $output) | Out-Null
     Remove-Item $output -ErrorAction SilentlyContinue
     $env:MEDIA_BENCH_OUTPUT = $output
+    $env:Logging__LogLevel__Default = 'Warning' # the hosts under test stay quiet; the figures are the output
     if ($quick) { $env:MEDIA_BENCH_UNMATCHED_ROWS = '100000'; $env:MEDIA_BENCH_FILES = '10000'; $env:MEDIA_BENCH_COPY_KB = '256' }
     & dotnet test Media.Tests/Media.Tests.csproj -c Release --filter 'TestCategory=Benchmark' --logger 'console;verbosity=normal'
     $code = $LASTEXITCODE
@@ -78,7 +79,13 @@ function Invoke-Benchmarks {
         Write-Host ("{0,-22} {1,-28} {2}" -f 'section', 'figure', 'value')
         foreach ($section in $figures.PSObject.Properties | Where-Object { $_.Value -is [pscustomobject] -and $_.Name -ne 'machine' }) {
             foreach ($figure in $section.Value.PSObject.Properties) {
-                Write-Host ("{0,-22} {1,-28} {2}" -f $section.Name, $figure.Name, $figure.Value)
+                if ($figure.Value -is [pscustomobject]) {
+                    foreach ($inner in $figure.Value.PSObject.Properties) {
+                        Write-Host ("{0,-22} {1,-28} {2}" -f "$($section.Name).$($figure.Name)", $inner.Name, $inner.Value)
+                    }
+                } else {
+                    Write-Host ("{0,-22} {1,-28} {2}" -f $section.Name, $figure.Name, $figure.Value)
+                }
             }
         }
         Write-Host "machine: $($figures.machine.cores) cores, commit $($figures.commit); written to $output"
