@@ -50,10 +50,10 @@ public sealed class UnmatchedApiTests(Provider provider)
                      ("Fifth Mystery (2005)/Fifth.Mystery.2005.mkv", 1005), ("Mystery (1999)/Mystery.1999.mkv", 1006),
                      ("Race A (2010)/Race.A.2010.mkv", 1007), ("Race B (2010)/Race.B.2010.mkv", 1008),
                  })
-            Write(movies, name, size);
-        Write(shows, "Weird Show/Season 1/Weird.Show.S01E01.mkv", 2001);
-        Write(shows, "Weird Show/Season 1/Weird.Show.S01E02E03.mkv", 2002);
-        Write(shows, "Weird Show/Season 1/Weird.Show.S01E09.mkv", 2003);
+            TestFiles.Write(movies, name, size);
+        TestFiles.Write(shows, "Weird Show/Season 1/Weird.Show.S01E01.mkv", 2001);
+        TestFiles.Write(shows, "Weird Show/Season 1/Weird.Show.S01E02E03.mkv", 2002);
+        TestFiles.Write(shows, "Weird Show/Season 1/Weird.Show.S01E09.mkv", 2003);
         _movies = await _admin.CreateLibraryAsync("Movies", "movies", movies, Ct);
         _shows = await _admin.CreateLibraryAsync("Shows", "series", shows, Ct);
         Assert.That((await _admin.ScanAsync(_movies, null, Ct)).GetProperty("filesUnmatched").GetInt32(), Is.EqualTo(8));
@@ -69,12 +69,6 @@ public sealed class UnmatchedApiTests(Provider provider)
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static void Write(string root, string relative, int size)
-    {
-        var path = Path.Combine(root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, new byte[size]);
-    }
 
     private async Task<JsonElement> Get(string url, HttpClient? client = null)
     {

@@ -106,13 +106,6 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
     private async Task<List<JsonElement>> Imports(Guid job) =>
         (await _admin.GetFromJsonAsync<JsonElement>($"/v1/imports?downloadJobId={job}", MediaApiFactory.Json, Ct)).GetProperty("items").EnumerateArray().ToList();
 
-    private static string Inode(string path)
-    {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
-        var inode = stat.StandardOutput.ReadToEnd().Trim();
-        stat.WaitForExit();
-        return inode;
-    }
 
     [Test, Order(1)]
     public async Task A_movie_download_lands_as_a_hardlink_at_its_templated_path()
@@ -125,7 +118,7 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
         Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("imported"), job.ToString());
 
         var destination = Path.Combine(_root, "movies", "Pipeline Movie (2001)", "Pipeline Movie (2001).mkv");
-        Assert.That(Inode(destination), Is.EqualTo(Inode(Path.Combine(release, "pipeline.movie.2001.1080p.mkv"))), "a hardlink");
+        Assert.That(TestFiles.Inode(destination), Is.EqualTo(TestFiles.Inode(Path.Combine(release, "pipeline.movie.2001.1080p.mkv"))), "a hardlink");
         Assert.That(Directory.GetFiles(Path.GetDirectoryName(destination)!).Select(Path.GetFileName).Order(),
             Is.EqualTo(new[] { "Pipeline Movie (2001).en.srt", "Pipeline Movie (2001).mkv" }), "the subtitle comes along; the sample and the .nfo stay behind");
         var imports = await Imports(job.GetProperty("id").GetGuid());
@@ -183,7 +176,7 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
             var destination = Path.Combine(_root, "movies", "Copied Movie (2003)", "Copied Movie (2003).mkv");
             var source = Path.Combine(release, "copied.movie.2003.720p.mkv");
             Assert.That(File.ReadAllBytes(destination), Is.EqualTo(File.ReadAllBytes(source)));
-            Assert.That(Inode(destination), Is.Not.EqualTo(Inode(source)));
+            Assert.That(TestFiles.Inode(destination), Is.Not.EqualTo(TestFiles.Inode(source)));
             Assert.That((await Imports(job.GetProperty("id").GetGuid())).Single().GetProperty("method").GetString(), Is.EqualTo("copy"));
         }
         finally

@@ -65,13 +65,6 @@ public sealed class ImportFileTests(Provider provider) : DatabaseTest(provider)
     private Task<List<ImportAttempt>> Attempts(string source) =>
         InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ImportAttempt>().AsNoTracking().Where(i => i.SourcePath == source).OrderBy(i => i.AttemptedAt).ToListAsync(Ct));
 
-    private static string Inode(string path)
-    {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
-        var inode = stat.StandardOutput.ReadToEnd().Trim();
-        stat.WaitForExit();
-        return inode;
-    }
 
     [Test]
     public async Task A_movie_lands_at_its_templated_path_as_a_hardlink_with_its_records()
@@ -82,7 +75,7 @@ public sealed class ImportFileTests(Provider provider) : DatabaseTest(provider)
         Assert.That((result.Value.Method, result.Value.Succeeded, result.Value.DestinationPath),
             Is.EqualTo((ImportMethod.Hardlink, true, "The Matrix (1999)/The Matrix (1999).mkv")));
         var destination = Path.Combine(_movies.Storage.Root, "The Matrix (1999)/The Matrix (1999).mkv");
-        Assert.That(Inode(destination), Is.EqualTo(Inode(source)));
+        Assert.That(TestFiles.Inode(destination), Is.EqualTo(TestFiles.Inode(source)));
         var file = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking()
             .SingleAsync(f => f.Path == "The Matrix (1999)/The Matrix (1999).mkv", Ct));
         Assert.That((file.MediaItemId, file.State.Exists, file.State.Size), Is.EqualTo((_matrix.Id, true, 8192L)));
@@ -105,7 +98,7 @@ public sealed class ImportFileTests(Provider provider) : DatabaseTest(provider)
         Assert.That(result.Value.Method, Is.EqualTo(ImportMethod.Copy));
         var destination = Path.Combine(_shows.Storage.Root, result.Value.DestinationPath);
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(File.ReadAllBytes(source)));
-        Assert.That(Inode(destination), Is.Not.EqualTo(Inode(source)));
+        Assert.That(TestFiles.Inode(destination), Is.Not.EqualTo(TestFiles.Inode(source)));
         Assert.That(result.Value.Error, Does.Contain("episodes 1, 2"));
     }
 

@@ -5,6 +5,8 @@ using Media.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using Media.Tests.Support;
+
 namespace Media.Tests.Imports;
 
 /// <summary>Hardlink or verified copy, on a real file system; a failure leaves the disk as it was.</summary>
@@ -46,13 +48,6 @@ public sealed class LocalFileTransferTests
         return path;
     }
 
-    private static string Inode(string path)
-    {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
-        var inode = stat.StandardOutput.ReadToEnd().Trim();
-        stat.WaitForExit();
-        return inode;
-    }
 
     [Test]
     public async Task Hardlinks_on_the_same_file_system()
@@ -61,7 +56,7 @@ public sealed class LocalFileTransferTests
         var outcome = await _transfer.TransferAsync(new(source, Library, "Movie (2000)/Movie (2000).mkv", TransferMode.PreferHardlink), Ct);
         Assert.That((outcome.Succeeded, outcome.Method, outcome.Size, outcome.Note), Is.EqualTo((true, ImportMethod.Hardlink, 4096L, (string?)null)));
         var destination = Path.Combine(Library, "Movie (2000)/Movie (2000).mkv");
-        Assert.That(Inode(destination), Is.EqualTo(Inode(source)), "the same inode");
+        Assert.That(TestFiles.Inode(destination), Is.EqualTo(TestFiles.Inode(source)), "the same inode");
         Assert.That(Directory.GetFiles(Path.Combine(Library, "Movie (2000)")), Has.Length.EqualTo(1), "no staging leftovers");
     }
 
@@ -73,7 +68,7 @@ public sealed class LocalFileTransferTests
         Assert.That((outcome.Succeeded, outcome.Method), Is.EqualTo((true, ImportMethod.Copy)));
         var destination = Path.Combine(Library, "M/M.mkv");
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(File.ReadAllBytes(source)));
-        Assert.That(Inode(destination), Is.Not.EqualTo(Inode(source)));
+        Assert.That(TestFiles.Inode(destination), Is.Not.EqualTo(TestFiles.Inode(source)));
     }
 
     [Test]

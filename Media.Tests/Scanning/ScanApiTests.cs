@@ -59,25 +59,25 @@ public sealed class ScanApiTests(Provider provider)
         _admin = _api.Admin();
         _root = Path.Combine(Path.GetTempPath(), $"media-scan-{Guid.NewGuid():N}");
 
-        Write(MoviesRoot, "The Matrix (1999)/The Matrix (1999).mkv", 1000);
-        Write(MoviesRoot, "The Matrix (1999)/The Matrix (1999).nfo", 10);
-        Write(MoviesRoot, "The Matrix (1999)/Sample/the.matrix.sample.mkv", 10);
-        Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp.mkv", 2000);
-        Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp-sample.mkv", 20);
-        Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.part", 20);
-        Write(MoviesRoot, "Inception {tmdb-27205}/Inception.mkv", 3000);
-        Write(MoviesRoot, "Alien (1979) {imdb-tt0078748}/Alien.1979.mkv", 4000);
-        Write(MoviesRoot, "@eaDir/The Matrix (1999).mkv", 10);
-        Write(MoviesRoot, ".hidden/Some.Movie.2000.mkv", 10);
-        Write(MoviesRoot, "Featurettes/Making of Heat.mkv", 10);
-        Write(MoviesRoot, "Totally Unknown Film (2003)/Totally.Unknown.Film.2003.mkv", 5000);
-        Write(MoviesRoot, "Matrix/Matrix.mkv", 6000);
+        TestFiles.Write(MoviesRoot, "The Matrix (1999)/The Matrix (1999).mkv", 1000);
+        TestFiles.Write(MoviesRoot, "The Matrix (1999)/The Matrix (1999).nfo", 10);
+        TestFiles.Write(MoviesRoot, "The Matrix (1999)/Sample/the.matrix.sample.mkv", 10);
+        TestFiles.Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp.mkv", 2000);
+        TestFiles.Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp-sample.mkv", 20);
+        TestFiles.Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.part", 20);
+        TestFiles.Write(MoviesRoot, "Inception {tmdb-27205}/Inception.mkv", 3000);
+        TestFiles.Write(MoviesRoot, "Alien (1979) {imdb-tt0078748}/Alien.1979.mkv", 4000);
+        TestFiles.Write(MoviesRoot, "@eaDir/The Matrix (1999).mkv", 10);
+        TestFiles.Write(MoviesRoot, ".hidden/Some.Movie.2000.mkv", 10);
+        TestFiles.Write(MoviesRoot, "Featurettes/Making of Heat.mkv", 10);
+        TestFiles.Write(MoviesRoot, "Totally Unknown Film (2003)/Totally.Unknown.Film.2003.mkv", 5000);
+        TestFiles.Write(MoviesRoot, "Matrix/Matrix.mkv", 6000);
 
-        Write(ShowsRoot, "Breaking Bad (2008)/Season 01/Breaking.Bad.S01E01.720p.HDTV.x264-GRP.mkv", 100);
-        Write(ShowsRoot, "Breaking Bad (2008)/Season 01/Breaking.Bad.S01E02.720p.HDTV.x264-GRP.mkv", 200);
-        Write(ShowsRoot, "Breaking Bad (2008)/Season 02/Breaking Bad - S02E01 - Seven Thirty-Seven.mkv", 300);
-        Write(ShowsRoot, "Breaking Bad (2008)/Season 02/Breaking Bad - S02E01 - Seven Thirty-Seven.en.srt", 3);
-        Write(ShowsRoot, "Severance/Season 1/Severance.S01E01E02.mkv", 400);
+        TestFiles.Write(ShowsRoot, "Breaking Bad (2008)/Season 01/Breaking.Bad.S01E01.720p.HDTV.x264-GRP.mkv", 100);
+        TestFiles.Write(ShowsRoot, "Breaking Bad (2008)/Season 01/Breaking.Bad.S01E02.720p.HDTV.x264-GRP.mkv", 200);
+        TestFiles.Write(ShowsRoot, "Breaking Bad (2008)/Season 02/Breaking Bad - S02E01 - Seven Thirty-Seven.mkv", 300);
+        TestFiles.Write(ShowsRoot, "Breaking Bad (2008)/Season 02/Breaking Bad - S02E01 - Seven Thirty-Seven.en.srt", 3);
+        TestFiles.Write(ShowsRoot, "Severance/Season 1/Severance.S01E01E02.mkv", 400);
 
         _movies = await CreateLibrary("Movies", "movies", MoviesRoot);
         _shows = await CreateLibrary("Shows", "series", ShowsRoot);
@@ -92,12 +92,6 @@ public sealed class ScanApiTests(Provider provider)
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static void Write(string root, string relative, int size)
-    {
-        var path = Path.Combine(root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, new byte[size]);
-    }
 
     private Task<Guid> CreateLibrary(string name, string kind, string root) => _admin.CreateLibraryAsync(name, kind, root, Ct);
 
@@ -215,7 +209,7 @@ public sealed class ScanApiTests(Provider provider)
         Assert.That((await FilesOf(_movies)).Count(f => f.State.Exists), Is.EqualTo(3));
 
         File.Move(path + ".away", path);
-        Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp.mkv", 2500);
+        TestFiles.Write(MoviesRoot, "Heat.1995.1080p.BluRay.x264-GRP/heat.1995.1080p.bluray.x264-grp.mkv", 2500);
         scan = await Scan(_movies);
         Assert.That(Counters(scan), Is.EqualTo((6, 0, 2, 0)));
         heat = (await FilesOf(_movies)).Single(f => f.Path.StartsWith("Heat", StringComparison.Ordinal));
@@ -266,7 +260,7 @@ public sealed class ScanApiTests(Provider provider)
     [Test, Order(7)]
     public async Task A_pending_file_is_identified_on_a_later_scan_once_tmdb_knows_it()
     {
-        Write(MoviesRoot, "Brand New (2024)/Brand.New.2024.mkv", 700);
+        TestFiles.Write(MoviesRoot, "Brand New (2024)/Brand.New.2024.mkv", 700);
         Assert.That(Counters(await Scan(_movies)).Unmatched, Is.EqualTo(1));
         _tmdb.Add(new FakeMovie(777, "Brand New", "2024-02-02"));
         await using (var scope = _api.Services.CreateAsyncScope())
@@ -333,8 +327,8 @@ public sealed class ScanApiTests(Provider provider)
     [Test, Order(10)]
     public async Task Tmdb_answering_429_and_500_for_a_while_slows_the_scan_but_loses_nothing()
     {
-        Write(MoviesRoot, "Pulp Fiction (1994)/Pulp.Fiction.1994.mkv", 800);
-        Write(MoviesRoot, "Fight Club (1999)/Fight.Club.1999.mkv", 900);
+        TestFiles.Write(MoviesRoot, "Pulp Fiction (1994)/Pulp.Fiction.1994.mkv", 800);
+        TestFiles.Write(MoviesRoot, "Fight Club (1999)/Fight.Club.1999.mkv", 900);
         _tmdb.FailNext(2, 429, retryAfterSeconds: 1);
         _tmdb.FailNext(3, 500);
         var scan = await Scan(_movies);
@@ -410,7 +404,7 @@ public sealed class ScanApiTests(Provider provider)
             }));
             for (var season = 1; season <= 2; season++)
                 for (var episode = 1; episode <= 5; episode++)
-                    Write(root, $"{name} (2015)/Season {season:00}/{name}.S{season:00}E{episode:00}.1080p.WEB.h264-GRP.mkv", 10);
+                    TestFiles.Write(root, $"{name} (2015)/Season {season:00}/{name}.S{season:00}E{episode:00}.1080p.WEB.h264-GRP.mkv", 10);
         }
         var library = await CreateLibrary("Many shows", "series", root);
         _tmdb.ResetCounts();
