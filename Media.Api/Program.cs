@@ -26,6 +26,7 @@ builder.Services.AddSingleton<ScanQueue>();
 builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
 builder.Services.AddHostedService<ScanWorker>();
 builder.Services.AddHostedService<DownloadMonitor>();
+builder.Services.AddHostedService<ScanScheduler>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));

@@ -29,7 +29,6 @@ public static class SettingsCatalog
         new("scan.intervalMinutes", SettingType.Integer, "Minutes between scheduled scans of every library; 0 turns the schedule off.", "0", Min: 0, Max: 10_080),
         new("tmdb.language", SettingType.String, "Language of titles asked from TMDB (ISO 639-1 and a region); set here, it wins over Tmdb__Language.", "en-US", Pattern: "^[a-z]{2}-[A-Z]{2}$", PatternHint: "like en-US"),
         new("tmdb.apiKey", SettingType.String, "TMDB v3 API key, used when Tmdb__ApiKey is not configured.", null, Secret: true, Pattern: "^[A-Za-z0-9]{16,128}$", PatternHint: "16 to 128 letters and digits"),
-        new("unmatched.refreshDays", SettingType.Integer, "Days after which pending unmatched files get fresh suggestions; 0 never.", "0", Min: 0, Max: 365),
     ];
 
     public static SettingDefinition? Find(string key) => All.FirstOrDefault(d => string.Equals(d.Key, key, StringComparison.Ordinal));
