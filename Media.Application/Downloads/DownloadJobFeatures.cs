@@ -171,7 +171,8 @@ public sealed class DownloadJobHandler(
     {
         var started = job.StartImport(clock.GetUtcNow());
         if (started.IsFailure) return;
-        await jobs.SaveAsync(ct);
+        // Another instance's monitor may have started this import a moment ago: then it is theirs.
+        if ((await jobs.SaveAsync(ct)).IsFailure) return;
         var failures = new List<string>();
         var imported = new List<string>();
         try

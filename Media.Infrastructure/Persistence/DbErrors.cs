@@ -32,7 +32,10 @@ internal static class DbErrors
     private static readonly Error InUse = Error.Conflict("in_use", "It is still referenced by other records.");
     private static readonly Error Duplicate = Error.Conflict("duplicate", "It already exists.");
 
-    public static Error? ToError(DbUpdateException exception, DbContext context) => exception.InnerException switch
+    /// <summary>Another writer changed the row first (a concurrency token differs).</summary>
+    public static readonly Error Changed = Error.Conflict("concurrency.changed", "Someone else changed this at the same moment; try again.");
+
+    public static Error? ToError(DbUpdateException exception, DbContext context) => exception is DbUpdateConcurrencyException ? Changed : exception.InnerException switch
     {
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg => ByIndexName(pg.ConstraintName),
         PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => InUse,

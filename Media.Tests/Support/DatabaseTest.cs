@@ -46,6 +46,9 @@ public abstract class DatabaseTest(Provider provider)
 
     protected T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>The fixture's services, for tests that need several scopes (units of work) at once.</summary>
+    protected IServiceProvider Services => _services;
+
     protected async Task<TResult> InNewScope<TResult>(Func<IServiceProvider, Task<TResult>> read)
     {
         await using var scope = _services.CreateAsyncScope();

@@ -34,6 +34,8 @@ internal sealed class DownloadJobConfiguration : IEntityTypeConfiguration<Downlo
         b.Property(j => j.ClientReference).HasMaxLength(200);
         b.Property(j => j.SavePath).HasMaxLength(4096);
         b.Property(j => j.Error).HasMaxLength(4000);
+        // Every change moves UpdatedAt: as a concurrency token it keeps two monitors from importing one job twice.
+        b.Property(j => j.UpdatedAt).IsConcurrencyToken();
         b.HasIndex(j => new { j.Status, j.UpdatedAt });
         b.HasIndex(j => j.MediaItemId);
         b.HasOne<MediaItem>().WithMany().HasForeignKey(j => j.MediaItemId).OnDelete(DeleteBehavior.Cascade);

@@ -106,6 +106,7 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("status");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 

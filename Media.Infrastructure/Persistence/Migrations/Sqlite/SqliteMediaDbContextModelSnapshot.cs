@@ -100,6 +100,7 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("status");
 
                     b.Property<long>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
