@@ -84,6 +84,8 @@ public static partial class NameParser
         var hasMarker = markerStart >= 0;
         var limit = hasMarker && !titleAfterMarker ? markerStart : s.Length;
         var (year, yearCut) = FindYear(s, limit, stop);
+        if (year is null && hasMarker && !titleAfterMarker && BracketedYear().Match(s, markerStart) is { Success: true } later)
+            year = Number(later.Groups[1]); // "Show - Stagione 6 (2016) 720p": the year stands in brackets after the numbering
 
         string? title;
         if (titleAfterMarker)
@@ -651,6 +653,9 @@ public static partial class NameParser
 
     [GeneratedRegex(@"(?<![0-9a-z])((?:18|19|20)[0-9]{2})(?![0-9a-z])", Options)]
     private static partial Regex YearToken();
+
+    [GeneratedRegex(@"\(((?:19|20)[0-9]{2})\)", Options)]
+    private static partial Regex BracketedYear();
 
     [GeneratedRegex(@"(?<![0-9a-z])(?:(?<p>[0-9]{3,4}[pi]|4k|uhd)|[0-9]{3,4}[x*](?<h>[0-9]{3,4}))(?![0-9a-z])", Options)]
     private static partial Regex ResolutionToken();
