@@ -123,7 +123,7 @@ public sealed class LocalLibraryStorageTests
     [Test]
     public async Task Walk_UnreadableFolder_IsReportedAndSkipped()
     {
-        if (Environment.UserName == "root") Assert.Ignore("root reads every folder; the scan tests cover unreadable folders with a fake storage.");
+        if (Environment.UserName == "root") Assert.Ignore("root reads every folder; UnreadableFolderScanTests covers the scan side with a fake storage.");
         Write("Locked/a.mkv");
         Write("Open/b.mkv");
         File.SetUnixFileMode(Path.Combine(_root, "Locked"), UnixFileMode.None);
