@@ -16,9 +16,7 @@ internal static class PolicyEndpoints
     {
         var policies = v1.MapGroup("/policies").WithTags("Policies").RequireAuthorization(Permission.LibrariesManage);
         policies.MapGet("/", async (PolicyHandler h, CancellationToken ct, int? page, int? pageSize, string? sortKey, string? sortDirection) =>
-            PageRequest.Create(page, pageSize, sortKey, sortDirection, PolicyHandler.SortKeys) is { IsSuccess: true } p
-                ? Results.Ok(await h.ListAsync(p.Value, ct))
-                : ProblemResults.Problem(PageRequest.Create(page, pageSize, sortKey, sortDirection, PolicyHandler.SortKeys).Error!));
+            await Paged(PageRequest.Create(page, pageSize, sortKey, sortDirection, PolicyHandler.SortKeys), p => h.ListAsync(p, ct)));
         policies.MapGet("/{id:guid}", async (Guid id, PolicyHandler h, CancellationToken ct) => (await h.GetAsync(new PolicyId(id), ct)).ToHttpResult()).WithName("GetPolicy");
         policies.MapPost("/", async (PolicyRequest r, PolicyHandler h, CancellationToken ct) =>
             (await h.CreateAsync(new PolicyInput(r.LibraryId, r.Name, r.Rules, r.Actions), ct)).ToHttpResult(p => Results.CreatedAtRoute("GetPolicy", new { id = p.Id }, p)));
@@ -28,9 +26,7 @@ internal static class PolicyEndpoints
 
         var templates = v1.MapGroup("/name-templates").WithTags("Name templates").RequireAuthorization(Permission.LibrariesManage);
         templates.MapGet("/", async (NameTemplateHandler h, CancellationToken ct, int? page, int? pageSize, string? sortKey, string? sortDirection) =>
-            PageRequest.Create(page, pageSize, sortKey, sortDirection, NameTemplateHandler.SortKeys) is { IsSuccess: true } p
-                ? Results.Ok(await h.ListAsync(p.Value, ct))
-                : ProblemResults.Problem(PageRequest.Create(page, pageSize, sortKey, sortDirection, NameTemplateHandler.SortKeys).Error!));
+            await Paged(PageRequest.Create(page, pageSize, sortKey, sortDirection, NameTemplateHandler.SortKeys), p => h.ListAsync(p, ct)));
         templates.MapGet("/{id:guid}", async (Guid id, NameTemplateHandler h, CancellationToken ct) => (await h.GetAsync(new NameTemplateId(id), ct)).ToHttpResult()).WithName("GetNameTemplate");
         templates.MapPost("/", async (NameTemplateRequest r, NameTemplateHandler h, CancellationToken ct) =>
             (await h.CreateAsync(new NameTemplateInput(r.Name, r.Kind, r.Pattern), ct)).ToHttpResult(t => Results.CreatedAtRoute("GetNameTemplate", new { id = t.Id }, t)));
@@ -38,4 +34,7 @@ internal static class PolicyEndpoints
             (await h.UpdateAsync(new NameTemplateId(id), new NameTemplateInput(r.Name, r.Kind, r.Pattern), ct)).ToHttpResult());
         templates.MapDelete("/{id:guid}", async (Guid id, NameTemplateHandler h, CancellationToken ct) => (await h.DeleteAsync(new NameTemplateId(id), ct)).ToHttpResult());
     }
+
+    private static async Task<IResult> Paged<T>(Media.Domain.Common.Result<PageRequest> request, Func<PageRequest, Task<PagedList<T>>> list) =>
+        request.IsFailure ? ProblemResults.Problem(request.Error!) : Results.Ok(await list(request.Value));
 }

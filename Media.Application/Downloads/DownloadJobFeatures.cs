@@ -94,7 +94,8 @@ public sealed class DownloadJobHandler(
         var episodeIds = (input.EpisodeIds ?? []).Select(e => new EpisodeId(e)).Distinct().ToList();
         if (item.Type == MediaType.Series && episodeIds.Count == 0) return Error.Validation("episodeIds", "A series download names its episodes.");
         if (item.Type == MediaType.Movie && episodeIds.Count > 0) return Error.Validation("episodeIds", "A movie has no episodes.");
-        if (episodeIds.FirstOrDefault(e => !item.HasEpisode(e)) is { } stranger && stranger != default)
+        var stranger = episodeIds.FirstOrDefault(e => !item.HasEpisode(e));
+        if (stranger != default)
             return Error.Validation("episodeIds", $"Episode {stranger.Value} is not an episode of {item.Title}.");
 
         var source = torrent is null ? TorrentSource.FromUri(input.Source!) : TorrentSource.FromFile(torrent);
@@ -111,7 +112,7 @@ public sealed class DownloadJobHandler(
         var job = DownloadJob.Queue(item.Id, episodeIds, library.Id, downloader.Id, torrent is null ? input.Source! : $"torrent file: {releaseName}", now);
         try
         {
-            var hash = await factory.For(clients.Connection(downloader)).AddAsync(source, null, ct);
+            var hash = await Client(downloader).AddAsync(source, null, ct);
             job.Progressed(hash, 0, null, now);
         }
         catch (DownloadClientException e)
@@ -137,7 +138,7 @@ public sealed class DownloadJobHandler(
             if (!backoff.MayAsk(downloader.Id)) continue;
             try
             {
-                var status = await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
+                var status = await Client(downloader).GetAsync(job.ClientReference, ct);
                 backoff.Answered(downloader.Id);
                 if (status is null) job.Fail("The download client no longer has this torrent.", now);
                 else if (status.State == TorrentState.Error) job.ClientProblem($"The client reports an error: {status.Error}", now);
@@ -178,7 +179,7 @@ public sealed class DownloadJobHandler(
         try
         {
             var downloader = await downloaders.FindAsync(job.DownloaderId, ct);
-            var status = downloader is null || job.ClientReference is null ? null : await factory.For(clients.Connection(downloader)).GetAsync(job.ClientReference, ct);
+            var status = downloader is null || job.ClientReference is null ? null : await Client(downloader).GetAsync(job.ClientReference, ct);
             var item = await items.FindAsync(job.MediaItemId, ct);
             var (mode, pattern, removeTorrent) = await ActionsAsync(job.LibraryId, ct);
             if (status is null || item is null) failures.Add("The download or its title is gone.");
@@ -214,7 +215,7 @@ public sealed class DownloadJobHandler(
                     await SubtitlesAsync(status, file, result.Value.DestinationPath, job.LibraryId, mode, ct);
                 }
                 if (failures.Count == 0 && removeTorrent && downloader is not null && job.ClientReference is not null)
-                    await factory.For(clients.Connection(downloader)).RemoveAsync(job.ClientReference, ct); // the data stays
+                    await Client(downloader).RemoveAsync(job.ClientReference, ct); // the data stays
             }
         }
         catch (DownloadClientException e)
@@ -278,11 +279,13 @@ public sealed class DownloadJobHandler(
         if (await jobs.FindAsync(id, ct) is not { } job) return Error.NotFound("download_job.not_found", $"Download job {id.Value} does not exist.");
         if (job.ClientReference is not null && await downloaders.FindAsync(job.DownloaderId, ct) is { } downloader)
         {
-            try { await factory.For(clients.Connection(downloader)).RemoveAsync(job.ClientReference, ct); }
+            try { await Client(downloader).RemoveAsync(job.ClientReference, ct); }
             catch (DownloadClientException e) { return Error.Unavailable("downloader.unreachable", e.Message); }
         }
         return await jobs.RemoveAsync(job, ct);
     }
+
+    private IDownloadClient Client(Downloader downloader) => factory.For(clients.Connection(downloader));
 
     private static DownloadJobDto ToDto(DownloadJob j) => new(
         j.Id.Value, j.MediaItemId.Value, j.Episodes.Select(e => e.EpisodeId.Value).ToList(), j.DownloaderId.Value, j.LibraryId.Value, j.Source,

@@ -3,12 +3,26 @@ using System.Text;
 
 namespace Media.Application.Downloads;
 
-/// <summary>The release name and total size a .torrent file or a magnet URI tells before anything is downloaded.</summary>
+/// <summary>
+/// What a .torrent file or a magnet URI tells before anything is downloaded: the release name, the total size, and
+/// the info hash (SHA-1 of the bencoded "info" dictionary, or the magnet's btih).
+/// </summary>
 public static class TorrentMetadata
 {
+    /// <summary>The info hash in lower-case hex, or null when the source does not say (a .torrent URL, a bad file).</summary>
+    public static string? InfoHash(TorrentSource source)
+    {
+        if (source.TorrentFile is { } bytes) return Parse(bytes)?.Hash;
+        const string marker = "xt=urn:btih:";
+        var at = source.Uri?.IndexOf(marker, StringComparison.OrdinalIgnoreCase) ?? -1;
+        if (at < 0) return null;
+        var value = source.Uri![(at + marker.Length)..].Split('&')[0];
+        return value.Length == 40 ? value.ToLowerInvariant() : null;
+    }
+
     public static (string Name, long? Size) Read(TorrentSource source)
     {
-        if (source.TorrentFile is { } bytes && TryRead(bytes) is { } meta) return meta;
+        if (source.TorrentFile is { } bytes && Parse(bytes) is { } meta) return (meta.Name, meta.Size);
         if (source.Uri is { } uri)
         {
             if (uri.StartsWith("magnet:?", StringComparison.OrdinalIgnoreCase))
@@ -23,19 +37,30 @@ public static class TorrentMetadata
         return ("", null);
     }
 
-    private static (string, long?)? TryRead(byte[] data)
+    private static (string Name, long? Size, string Hash)? Parse(byte[] data)
     {
         try
         {
-            var i = 0;
-            if (Value(data, ref i) is not Dictionary<string, object> root || !root.TryGetValue("info", out var infoValue) || infoValue is not Dictionary<string, object> info) return null;
-            var name = info.TryGetValue("name", out var n) && n is byte[] nb ? Encoding.UTF8.GetString(nb) : "";
-            long size = info.TryGetValue("length", out var l) && l is long single ? single : 0;
-            if (info.TryGetValue("files", out var f) && f is List<object> files)
-                size = files.OfType<Dictionary<string, object>>().Sum(file => file.TryGetValue("length", out var fl) && fl is long x ? x : 0);
-            return (name, size);
+            // The top-level dictionary, read key by key so that the bytes of "info" are known for the hash.
+            if (data.Length == 0 || data[0] != (byte)'d') return null;
+            var i = 1;
+            while (data[i] != (byte)'e')
+            {
+                var key = Encoding.UTF8.GetString((byte[])Value(data, ref i));
+                var start = i;
+                var value = Value(data, ref i);
+                if (key != "info" || value is not Dictionary<string, object> info) continue;
+                var name = info.TryGetValue("name", out var n) && n is byte[] nb ? Encoding.UTF8.GetString(nb) : "";
+                long size = info.TryGetValue("length", out var l) && l is long single ? single : 0;
+                if (info.TryGetValue("files", out var f) && f is List<object> files)
+                    size = files.OfType<Dictionary<string, object>>().Sum(file => file.TryGetValue("length", out var fl) && fl is long x ? x : 0);
+#pragma warning disable CA5350 // BitTorrent v1 info hashes are SHA-1 by definition: an identifier, not security
+                return (name, size, Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(data.AsSpan(start, i - start))));
+#pragma warning restore CA5350
+            }
+            return null;
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is IndexOutOfRangeException or FormatException or ArgumentException or OverflowException or InvalidCastException)
         {
             return null;
         }

@@ -70,8 +70,7 @@ public static partial class NameParser
     public static ParsedName Parse(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return Empty;
-        if (!input.AsSpan().ContainsAnyInRange('\uFF00', '\uFFEF')) { }
-        else input = input.Normalize(NormalizationForm.FormKC); // full-width digits and letters
+        if (input.AsSpan().ContainsAnyInRange('\uFF00', '\uFFEF')) input = input.Normalize(NormalizationForm.FormKC); // full-width digits and letters
         var segments = SplitPath(input.Trim());
         if (segments.Length == 0) return Empty;
 

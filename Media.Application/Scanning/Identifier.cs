@@ -76,15 +76,23 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     /// <summary>What a file is identified by: its own name for a movie, its series folder for an episode.</summary>
     private (string Key, string? Title, int? Year) Subject(string path, ParsedName parsed)
     {
-        if (_type == MediaType.Movie)
-            return ($"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(parsed.Title)}|{parsed.Year}", parsed.Title, parsed.Year);
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var folder = slash > 0 ? path[..slash] : null;
-        var show = folder is null ? parsed : NameParser.Parse(folder);
-        var title = show.Title ?? parsed.Title;
-        var year = show.Title is not null ? show.Year : parsed.Year;
+        var (title, year, folder) = SearchTerms(path, parsed, _type);
         var key = folder is not null ? $"folder|{folder}" : $"{parsed.TmdbId}|{parsed.ImdbId}|{NameParser.Normalize(title)}|{year}";
         return (key, title, year);
+    }
+
+    /// <summary>
+    /// What a file is looked up by: a movie by its own name; an episode by its series folder ("Show (2010)/Season 1/...",
+    /// the folder returned too), a loose episode file by itself.
+    /// </summary>
+    public static (string? Title, int? Year, string? SeriesFolder) SearchTerms(string path, ParsedName parsed, MediaType type)
+    {
+        if (type == MediaType.Movie) return (parsed.Title, parsed.Year, null);
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0) return (parsed.Title, parsed.Year, null);
+        var folder = path[..slash];
+        var show = NameParser.Parse(folder);
+        return show.Title is not null ? (show.Title, show.Year, folder) : (parsed.Title, parsed.Year, folder);
     }
 
     public async Task<Identification> IdentifyAsync(string path, ParsedName parsed, CancellationToken ct)
@@ -194,9 +202,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
     private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)
     {
-        var equal = (await Known(ct)).ByTitle(NameParser.Normalize(title));
-        if (year is null) return equal.Count == 1 ? equal[0] : null;
-        return equal.FirstOrDefault(k => k.Year == year) ?? equal.FirstOrDefault(k => k.Year is { } y && Math.Abs(y - year.Value) == 1);
+        return MatchScoring.ByYear((await Known(ct)).ByTitle(NameParser.Normalize(title)), k => k.Year, year);
     }
 
     private async Task<KnownIndex> Known(CancellationToken ct) => _known ??= new KnownIndex(await store.ItemsAsync(_type, ct));

@@ -16,8 +16,17 @@ public static class MatchScoring
         var wanted = NameParser.Normalize(title);
         if (wanted.Length == 0) return null;
         var equal = candidates.Where(c => NameParser.Normalize(c.Title) == wanted || NameParser.Normalize(c.OriginalTitle) == wanted).ToList();
+        return ByYear(equal, c => c.Year, year);
+    }
+
+    /// <summary>
+    /// Among titles already found equal: the one of the same year, else one a year off; without a year, only a
+    /// single title is an answer.
+    /// </summary>
+    public static T? ByYear<T>(IReadOnlyList<T> equal, Func<T, int?> yearOf, int? year) where T : class
+    {
         if (year is null) return equal.Count == 1 ? equal[0] : null;
-        return equal.FirstOrDefault(c => c.Year == year) ?? equal.FirstOrDefault(c => c.Year is { } y && Math.Abs(y - year.Value) == 1);
+        return equal.FirstOrDefault(c => yearOf(c) == year) ?? equal.FirstOrDefault(c => yearOf(c) is { } y && Math.Abs(y - year.Value) == 1);
     }
 
     /// <summary>Up to five suggestions, best first, scored in [0, 1] from title likeness, year and popularity.</summary>

@@ -140,19 +140,15 @@ public sealed class ScanRunner(
                 }
             }
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or IOException or UnauthorizedAccessException)
         {
+            // What was seen is kept; nothing is marked missing from a walk that did not finish.
             await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
             await WriteAsync(identifier, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
-            return $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing.";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
-            await WriteAsync(identifier, verified, clock.GetUtcNow(), ct);
-            Report(scan, counters);
-            return $"The walk failed part way ({e.Message}); nothing was marked missing.";
+            return e is StorageUnavailableException
+                ? $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing."
+                : $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
         await IdentifyAsync(library, fresh, queued, identifier, counters, ct);

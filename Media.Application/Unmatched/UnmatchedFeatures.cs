@@ -85,7 +85,7 @@ public sealed class RefreshSuggestionsHandler(IUnmatchedFileRepository files, IL
         if (!tmdb.IsConfigured) return MetadataErrors.Unavailable("TMDB is not configured (set Tmdb__ApiKey).");
 
         var type = library.Kind == LibraryKind.Movies ? MediaType.Movie : MediaType.Series;
-        var (title, year) = SearchTerms(file.Path, type);
+        var (title, year, _) = Identifier.SearchTerms(file.Path, NameParser.Parse(file.Path), type);
         if (string.IsNullOrWhiteSpace(title))
             return Error.Unprocessable("unmatched_file.no_title", "No title can be read from this file's name to search TMDB with.");
         IReadOnlyList<MetadataCandidate> candidates;
@@ -103,15 +103,6 @@ public sealed class RefreshSuggestionsHandler(IUnmatchedFileRepository files, IL
         return saved.IsSuccess ? file.To<UnmatchedFileDto>() : saved.Error!;
     }
 
-    /// <summary>What the scan searched with: a series by its folder's name, a movie by its own.</summary>
-    internal static (string? Title, int? Year) SearchTerms(string path, MediaType type)
-    {
-        var parsed = NameParser.Parse(path);
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        if (type == MediaType.Series && slash > 0 && NameParser.Parse(path[..slash]) is { Title: not null } folder)
-            return (folder.Title, folder.Year);
-        return (parsed.Title, parsed.Year);
-    }
 }
 
 /// <summary>The body of POST /v1/unmatched-files/{id}/match, as raw values.</summary>

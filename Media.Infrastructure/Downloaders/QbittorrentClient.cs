@@ -20,7 +20,7 @@ internal sealed class QbittorrentClient(HttpClient http, DownloaderConnection co
 
     public async Task<string> AddAsync(TorrentSource source, string? savePath, CancellationToken ct)
     {
-        string? hash = source.TorrentFile is { } file ? TorrentInfo.Hash(file) : null;
+        var hash = TorrentMetadata.InfoHash(source);
         using var response = await SendAsync(() =>
         {
             var form = new MultipartFormDataContent();
@@ -34,7 +34,6 @@ internal sealed class QbittorrentClient(HttpClient http, DownloaderConnection co
         }, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (text.Trim().StartsWith("Fails", StringComparison.OrdinalIgnoreCase)) throw new DownloadClientException("qBittorrent refused the torrent.");
-        if (hash is null && source.Uri is { } uri && TorrentInfo.HashOfMagnet(uri) is { } magnet) hash = magnet;
         return hash ?? throw new DownloadClientException("The torrent's hash is not known (a .torrent URL): add the file or a magnet URI.");
     }
 
@@ -130,70 +129,6 @@ internal sealed class QbittorrentClient(HttpClient http, DownloaderConnection co
                 throw new DownloadClientException("qBittorrent refused the username or password.");
             var cookie = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.FirstOrDefault(c => c.StartsWith("SID=", StringComparison.Ordinal)) : null;
             _cookie = cookie?.Split(';')[0] ?? throw new DownloadClientException("qBittorrent did not set a session cookie.");
-        }
-    }
-}
-
-/// <summary>Info hashes: SHA-1 of the bencoded "info" dictionary of a .torrent, or the btih of a magnet URI.</summary>
-internal static class TorrentInfo
-{
-    public static string Hash(byte[] torrent)
-    {
-        var (start, end) = InfoSpan(torrent);
-#pragma warning disable CA5350 // BitTorrent v1 info hashes are SHA-1 by definition: an identifier, not security
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(torrent.AsSpan(start, end - start)));
-#pragma warning restore CA5350
-    }
-
-    public static string? HashOfMagnet(string uri)
-    {
-        const string marker = "xt=urn:btih:";
-        var at = uri.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
-        if (at < 0) return null;
-        var value = uri[(at + marker.Length)..].Split('&')[0];
-        return value.Length == 40 ? value.ToLowerInvariant() : null;
-    }
-
-    /// <summary>Where the value of the top-level "info" key starts and ends in the bencoded bytes.</summary>
-    private static (int Start, int End) InfoSpan(byte[] data)
-    {
-        var i = 0;
-        if (data.Length == 0 || data[i++] != (byte)'d') throw new DownloadClientException("Not a .torrent file.");
-        while (i < data.Length && data[i] != (byte)'e')
-        {
-            var key = ReadString(data, ref i);
-            var valueStart = i;
-            Skip(data, ref i);
-            if (key == "info") return (valueStart, i);
-        }
-        throw new DownloadClientException("The .torrent file has no info dictionary.");
-    }
-
-    private static string ReadString(byte[] data, ref int i)
-    {
-        var colon = Array.IndexOf(data, (byte)':', i);
-        var length = int.Parse(System.Text.Encoding.ASCII.GetString(data, i, colon - i), System.Globalization.CultureInfo.InvariantCulture);
-        var text = System.Text.Encoding.UTF8.GetString(data, colon + 1, length);
-        i = colon + 1 + length;
-        return text;
-    }
-
-    private static void Skip(byte[] data, ref int i)
-    {
-        switch ((char)data[i])
-        {
-            case 'i':
-                i = Array.IndexOf(data, (byte)'e', i) + 1;
-                break;
-            case 'l':
-            case 'd':
-                i++;
-                while (data[i] != (byte)'e') Skip(data, ref i);
-                i++;
-                break;
-            default:
-                ReadString(data, ref i);
-                break;
         }
     }
 }
