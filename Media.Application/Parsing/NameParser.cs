@@ -70,7 +70,7 @@ public static partial class NameParser
     public static ParsedName Parse(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return Empty;
-        if (input.AsSpan().ContainsAnyInRange('\uFF00', '\uFFEF')) input = input.Normalize(NormalizationForm.FormKC); // full-width digits and letters
+        if (input.AsSpan().ContainsAnyInRange('\uFF01', '\uFF5E')) input = FoldFullWidth(input);
         var segments = SplitPath(input.Trim());
         if (segments.Length == 0) return Empty;
 
@@ -122,6 +122,17 @@ public static partial class NameParser
             kind, core.Title, core.Year, season, episodes, absolute, core.AirDate, tmdbId ?? core.TmdbId, imdbId ?? core.ImdbId,
             core.Resolution, isSample, isExtra, isPartial, isVideo && !isOther);
     }
+
+    /// <summary>
+    /// Full-width ASCII ("１５８", common in anime releases) to ASCII. By hand: string.Normalize does nothing beyond
+    /// ASCII under invariant globalization, which this service runs with.
+    /// </summary>
+    private static string FoldFullWidth(string input) =>
+        string.Create(input.Length, input, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+                span[i] = source[i] is >= '\uFF01' and <= '\uFF5E' ? (char)(source[i] - 0xFEE0) : source[i];
+        });
 
     /// <summary>Splits on '/' and '\\', except a '/' with spaces around it, which is part of a name ("Title / Other Title").</summary>
     private static string[] SplitPath(string input)
