@@ -7,9 +7,12 @@ namespace Media.Domain.MediaFiles;
 /// <summary>
 /// A file's identity and location: which library, which title (and episode), which path.
 /// Whether it is on disk lives in <see cref="State"/>; there is no season (it follows from the episode) and no status.
+/// A file may hold several episodes ("S01E01E02"): it is the file of each of them, <see cref="EpisodeId"/> the first.
 /// </summary>
 public sealed class MediaFile
 {
+    private readonly List<MediaFileEpisode> _episodes = [];
+
     private MediaFile() { } // for EF
 
     public MediaFileId Id { get; private set; }
@@ -17,28 +20,43 @@ public sealed class MediaFile
     public MediaItemId MediaItemId { get; private set; }
     public EpisodeId? EpisodeId { get; private set; }
     public string Path { get; private set; } = "";
+
+    /// <summary>The key by which the path is unique in its library (<see cref="PathKey"/>).</summary>
+    public byte[] PathHash { get; private set; } = [];
+
+    /// <summary>Every episode the file holds, in order; empty for a movie.</summary>
+    public IReadOnlyList<MediaFileEpisode> Episodes => _episodes;
+
     public DateTimeOffset CreatedAt { get; private set; }
     public FileState State { get; private set; } = null!;
 
     /// <summary>A file of a series names its episode; a file of a movie names none; either belongs to a library of its kind.</summary>
     public static Result<MediaFile> Create(
-        Library library, MediaItem item, Episode? episode, string path, FileState state, DateTimeOffset at)
+        Library library, MediaItem item, Episode? episode, string path, FileState state, DateTimeOffset at) =>
+        CreateForEpisodes(library, item, episode is null ? [] : [episode], path, state, at);
+
+    /// <summary>A file of several episodes ("S01E01E02") is the file of each of them, in the order given.</summary>
+    public static Result<MediaFile> CreateForEpisodes(
+        Library library, MediaItem item, IReadOnlyList<Episode> episodes, string path, FileState state, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(library);
         ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(episodes);
         ArgumentNullException.ThrowIfNull(state);
         if (!library.Holds(item.Type)) return MediaFileErrors.WrongLibraryKind(library, item.Type);
-        if (item.Type == MediaType.Series && episode is null) return MediaFileErrors.EpisodeRequired();
-        if (item.Type == MediaType.Movie && episode is not null) return MediaFileErrors.EpisodeNotAllowed();
-        if (episode is not null && !item.HasEpisode(episode.Id)) return MediaFileErrors.EpisodeOfOtherSeries(episode.Id);
+        if (item.Type == MediaType.Series && episodes.Count == 0) return MediaFileErrors.EpisodeRequired();
+        if (item.Type == MediaType.Movie && episodes.Count > 0) return MediaFileErrors.EpisodeNotAllowed();
+        if (episodes.FirstOrDefault(e => !item.HasEpisode(e.Id)) is { } other) return MediaFileErrors.EpisodeOfOtherSeries(other.Id);
         var normalized = RelativePath.Normalize(path);
         if (normalized.IsFailure) return normalized.Error!;
 
-        return new MediaFile
+        var file = new MediaFile
         {
-            Id = MediaFileId.New(), LibraryId = library.Id, MediaItemId = item.Id, EpisodeId = episode?.Id,
-            Path = normalized.Value, CreatedAt = at, State = state,
+            Id = MediaFileId.New(), LibraryId = library.Id, MediaItemId = item.Id, EpisodeId = episodes.Count > 0 ? episodes[0].Id : null,
+            Path = normalized.Value, PathHash = PathKey.Of(normalized.Value), CreatedAt = at, State = state,
         };
+        foreach (var episode in episodes.DistinctBy(e => e.Id)) file._episodes.Add(new MediaFileEpisode(episode.Id, file._episodes.Count));
+        return file;
     }
 
     public void Verified(long size, DateTimeOffset at) => State = FileState.Verified(size, at);
@@ -51,6 +69,9 @@ public sealed class MediaFile
     /// <summary>Only a missing file can be forgotten; the file on disk is never touched either way.</summary>
     public Result CanForget() => State.Exists ? MediaFileErrors.StillExists(Id) : Result.Ok();
 }
+
+/// <summary>One episode a media file holds; <see cref="Position"/> keeps the order of the name ("E01E02").</summary>
+public sealed record MediaFileEpisode(EpisodeId EpisodeId, int Position);
 
 public static class MediaFileErrors
 {

@@ -4,6 +4,16 @@ namespace Media.Domain.Scans;
 
 public enum ScanStatus { Queued, Running, Completed, Failed }
 
+/// <summary>What a walk passed over on purpose, by reason: nothing is skipped without being counted.</summary>
+public sealed record ScanSkips(
+    int SystemFolders, int ExtrasFolders, int UnreadableFolders, int NotVideo, int Samples, int Extras, int Partial)
+{
+    public static readonly ScanSkips None = new(0, 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>A file or folder the scan could not take in, and why: a link out of the root, a name it cannot store...</summary>
+public sealed record ScanProblem(string Path, string Kind, string Message);
+
 /// <summary>
 /// One walk of a library (or of one folder of it) and what it found. At most one scan per library is queued or
 /// running; a scan whose worker stopped sending heartbeats is abandoned and may be replaced.
@@ -11,6 +21,13 @@ public enum ScanStatus { Queued, Running, Completed, Failed }
 public sealed class Scan
 {
     public const int MaxErrorLength = 4000;
+
+    /// <summary>Problems kept with the scan (all are counted; the first ones are listed).</summary>
+    public const int MaxProblems = 100;
+
+    private const int MaxProblemText = 1000;
+
+    private readonly List<ScanProblem> _problems = [];
 
     private Scan() { } // for EF
 
@@ -25,6 +42,19 @@ public sealed class Scan
     public int FilesIdentified { get; private set; }
     public int FilesUnmatched { get; private set; }
     public int FilesMissing { get; private set; }
+
+    /// <summary>Every file the walk met, media or not.</summary>
+    public int FilesWalked { get; private set; }
+
+    /// <summary>Video files the scan met but could not record (their problem says why).</summary>
+    public int FilesFailed { get; private set; }
+
+    public ScanSkips Skipped { get; private set; } = ScanSkips.None;
+    public int ProblemCount { get; private set; }
+    public IReadOnlyList<ScanProblem> Problems => _problems;
+
+    /// <summary>The folder being walked, while the scan runs.</summary>
+    public string? CurrentFolder { get; private set; }
     public DateTimeOffset QueuedAt { get; private set; }
     public DateTimeOffset? StartedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -64,10 +94,28 @@ public sealed class Scan
         (FilesSeen, FilesIdentified, FilesUnmatched, FilesMissing, HeartbeatAt) = (seen, identified, unmatched, missing, at);
     }
 
+    /// <summary>The rest of the live picture: files walked and failed, what was skipped, where the walk is.</summary>
+    public void Tally(int walked, int failed, ScanSkips skipped, string? folder)
+    {
+        if (Status != ScanStatus.Running) return;
+        if (walked < 0 || failed < 0) throw new ArgumentOutOfRangeException(nameof(walked), "Counters are not negative.");
+        (FilesWalked, FilesFailed, Skipped, CurrentFolder) = (walked, failed, skipped ?? ScanSkips.None, folder);
+    }
+
+    public void Problem(ScanProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ProblemCount++;
+        if (_problems.Count < MaxProblems)
+            _problems.Add(problem with { Path = Cut(problem.Path), Message = Cut(problem.Message) });
+    }
+
+    private static string Cut(string text) => text.Length <= MaxProblemText ? text : text[..MaxProblemText];
+
     public void Complete(DateTimeOffset at)
     {
         if (Status != ScanStatus.Running) throw new InvalidOperationException("Only a running scan completes.");
-        (Status, FinishedAt, HeartbeatAt) = (ScanStatus.Completed, at, at);
+        (Status, FinishedAt, HeartbeatAt, CurrentFolder) = (ScanStatus.Completed, at, at, null);
     }
 
     public void Fail(string error, DateTimeOffset at)
@@ -76,11 +124,14 @@ public sealed class Scan
         if (string.IsNullOrWhiteSpace(error)) throw new ArgumentException("A failed scan says why.", nameof(error));
         Status = ScanStatus.Failed;
         Error = error.Length <= MaxErrorLength ? error : error[..MaxErrorLength];
-        (FinishedAt, HeartbeatAt) = (at, at);
+        (FinishedAt, HeartbeatAt, CurrentFolder) = (at, at, null);
     }
 
-    /// <summary>An active scan whose worker has been silent for longer than <paramref name="timeout"/>.</summary>
-    public bool IsAbandoned(DateTimeOffset now, TimeSpan timeout) => IsActive && now - HeartbeatAt > timeout;
+    /// <summary>
+    /// A running scan whose worker has been silent for longer than <paramref name="timeout"/>. A queued scan is never
+    /// abandoned: it waits its turn behind others, however long that takes.
+    /// </summary>
+    public bool IsAbandoned(DateTimeOffset now, TimeSpan timeout) => Status == ScanStatus.Running && now - HeartbeatAt > timeout;
 }
 
 public static class ScanErrors

@@ -20,6 +20,9 @@ public sealed class UnmatchedFile
     public UnmatchedFileId Id { get; private set; }
     public LibraryId LibraryId { get; private set; }
     public string Path { get; private set; } = "";
+
+    /// <summary>The key by which the path is unique in its library (<see cref="PathKey"/>).</summary>
+    public byte[] PathHash { get; private set; } = [];
     public long Size { get; private set; }
     public DateTimeOffset DiscoveredAt { get; private set; }
     public UnmatchedStatus Status { get; private set; }
@@ -34,7 +37,7 @@ public sealed class UnmatchedFile
         if (normalized.IsFailure) throw new ArgumentException(normalized.Error!.Message, nameof(path));
         var file = new UnmatchedFile
         {
-            Id = UnmatchedFileId.New(), LibraryId = library, Path = normalized.Value,
+            Id = UnmatchedFileId.New(), LibraryId = library, Path = normalized.Value, PathHash = PathKey.Of(normalized.Value),
             Size = size >= 0 ? size : throw new ArgumentOutOfRangeException(nameof(size)),
             DiscoveredAt = at, Status = UnmatchedStatus.Pending,
         };

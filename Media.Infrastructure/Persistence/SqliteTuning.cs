@@ -8,7 +8,8 @@ namespace Media.Infrastructure.Persistence;
 
 /// <summary>
 /// Every SQLite connection: write-ahead log (readers never wait for a scan's writes), a busy timeout
-/// (a writer waits for another instead of failing), foreign keys on.
+/// (a writer waits for another instead of failing), foreign keys on, and media_sha256(text) (the path key that
+/// migration 0014 computes for existing rows; PostgreSQL has sha256() built in).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -16,6 +17,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        AddFunctions(connection);
         using var command = connection.CreateCommand();
         command.CommandText = Sql;
         command.ExecuteNonQuery();
@@ -23,9 +25,16 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        AddFunctions(connection);
         await using var command = connection.CreateCommand();
         command.CommandText = Sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddFunctions(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite)
+            sqlite.CreateFunction("media_sha256", (string? text) => text is null ? null : Domain.Common.PathKey.Of(text), isDeterministic: true);
     }
 }
 

@@ -43,7 +43,7 @@ public sealed class LibraryTests
     }
 
     [TestCase("a/b.mkv", "a/b.mkv")]
-    [TestCase("a\\b.mkv", "a/b.mkv")]
+    [TestCase("a\\b.mkv", "a\\b.mkv")] // a backslash is part of a Linux name, never a separator
     [TestCase("a//b.mkv", "a/b.mkv")]
     public void RelativePath_Normalizes(string path, string expected) =>
         Assert.That(RelativePath.Normalize(path).Value, Is.EqualTo(expected));

@@ -14,7 +14,7 @@ public sealed class MediaFileTests
         {
             Assert.That(file.IsSuccess);
             Assert.That(file.Value.EpisodeId, Is.Null);
-            Assert.That(file.Value.Path, Is.EqualTo("The Matrix (1999)/The Matrix (1999).mkv"));
+            Assert.That(file.Value.Path, Is.EqualTo("The Matrix (1999)\\The Matrix (1999).mkv"), "kept as the file system has it");
             Assert.That(file.Value.State.Exists);
         });
     }

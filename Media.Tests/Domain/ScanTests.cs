@@ -59,4 +59,21 @@ public sealed class ScanTests
         scan.Complete(T0.AddMinutes(3));
         Assert.That(scan.IsAbandoned(T0.AddHours(1), TimeSpan.FromMinutes(2)), Is.False);
     }
+
+    [Test]
+    public void A_queued_scan_is_never_abandoned_for_waiting()
+    {
+        var scan = Scan.Queue(LibraryId.New(), null, T0).Value;
+        Assert.That(scan.IsAbandoned(T0.AddHours(5), TimeSpan.FromMinutes(2)), Is.False, "it waits its turn behind other scans");
+    }
+
+    [Test]
+    public void Problems_are_all_counted_and_the_first_ones_kept()
+    {
+        var scan = Scan.Queue(LibraryId.New(), null, T0).Value;
+        scan.Start(T0);
+        for (var i = 0; i < Scan.MaxProblems + 5; i++) scan.Problem(new ScanProblem($"f{i}.mkv", "unstorable_name", new string('x', 5000)));
+        Assert.That((scan.ProblemCount, scan.Problems.Count), Is.EqualTo((Scan.MaxProblems + 5, Scan.MaxProblems)));
+        Assert.That(scan.Problems[0].Message, Has.Length.EqualTo(1000));
+    }
 }

@@ -14,7 +14,7 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         "0001_extensions_auth", "0002_seed_roles_permissions", "0003_settings", "0004_library", "0005_media",
         "0006_policy_name_template", "0007_downloader", "0008_download_job", "0009_api_cache",
         // later migrations, after the seed's nine groups
-        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency",
+        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency", "0014_scan_correctness",
     ];
 
     // The seed's tables and the columns it names (a subset of what each table has).
@@ -72,7 +72,7 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         var indexes = await UniqueIndexes();
         Assert.That(indexes, Is.SupersetOf(new[]
         {
-            "ix_media_item_type_tmdb_id", "ix_media_file_library_id_path", "ix_unmatched_file_library_id_path", "ix_library_storage_root",
+            "ix_media_item_type_tmdb_id", "ix_media_file_library_id_path_hash", "ix_unmatched_file_library_id_path_hash", "ix_library_storage_root",
         }));
     }
 
@@ -105,6 +105,17 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         {
             TestDatabases.DeleteSqlite(directory);
         }
+    }
+
+    [Test]
+    public async Task PathKeys_OfExistingRows_AreComputedByTheDatabaseAsTheDomainDoes()
+    {
+        // Migration 0014 fills path_hash of existing rows in SQL: the database's hash must be the domain's.
+        const string path = "Heat (1995)\\Heat (1995) – 東京.mkv";
+        var hex = await Scalar(Provider == Provider.Postgres
+            ? $"SELECT encode(sha256(convert_to('{path}', 'UTF8')), 'hex')"
+            : $"SELECT lower(hex(media_sha256('{path}')))");
+        Assert.That(hex, Is.EqualTo(Convert.ToHexStringLower(Media.Domain.Common.PathKey.Of(path))));
     }
 
     private async Task<List<string>> ColumnsOf(string table) => await Strings(Provider == Provider.Postgres

@@ -60,7 +60,9 @@ internal sealed class MediaFileConfiguration : IEntityTypeConfiguration<MediaFil
         b.ToTable("media_file");
         b.HasKey(f => f.Id);
         b.Property(f => f.Path).HasMaxLength(Domain.Common.RelativePath.MaxLength);
-        b.HasIndex(f => new { f.LibraryId, f.Path }).IsUnique();
+        // A path can be longer than an index entry may be (PostgreSQL's btree: about 2.7 KB): unique by its hash.
+        b.Property(f => f.PathHash).HasMaxLength(32);
+        b.HasIndex(f => new { f.LibraryId, f.PathHash }).IsUnique();
         b.HasIndex(f => f.MediaItemId);
         b.HasIndex(f => f.EpisodeId);
         b.HasOne<Library>().WithMany().HasForeignKey(f => f.LibraryId).OnDelete(DeleteBehavior.Cascade);
@@ -77,6 +79,17 @@ internal sealed class MediaFileConfiguration : IEntityTypeConfiguration<MediaFil
             s.HasIndex(x => x.Exists);
         });
         b.Navigation(f => f.State).IsRequired();
+        // Every episode a file holds (S01E01E02); episode_id above stays the first of them.
+        b.OwnsMany(f => f.Episodes, e =>
+        {
+            e.ToTable("media_file_episode");
+            e.WithOwner().HasForeignKey("media_file_id");
+            e.Property<Media.Domain.Common.MediaFileId>("media_file_id");
+            e.HasKey("media_file_id", nameof(MediaFileEpisode.EpisodeId));
+            e.HasOne<Episode>().WithMany().HasForeignKey(x => x.EpisodeId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.EpisodeId);
+        });
+        b.Navigation(f => f.Episodes).HasField("_episodes");
     }
 }
 
@@ -107,7 +120,8 @@ internal sealed class UnmatchedFileConfiguration : IEntityTypeConfiguration<Unma
         b.ToTable("unmatched_file");
         b.HasKey(u => u.Id);
         b.Property(u => u.Path).HasMaxLength(Domain.Common.RelativePath.MaxLength);
-        b.HasIndex(u => new { u.LibraryId, u.Path }).IsUnique();
+        b.Property(u => u.PathHash).HasMaxLength(32);
+        b.HasIndex(u => new { u.LibraryId, u.PathHash }).IsUnique();
         // The queue is read pending-first in discovery order; these keep deep pages cheap.
         b.HasIndex(u => new { u.Status, u.DiscoveredAt, u.Id });
         b.HasIndex(u => new { u.LibraryId, u.Status, u.DiscoveredAt, u.Id });

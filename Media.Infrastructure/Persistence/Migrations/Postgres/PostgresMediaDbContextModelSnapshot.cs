@@ -301,6 +301,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("path");
 
+                    b.Property<byte[]>("PathHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("path_hash");
+
                     b.HasKey("Id")
                         .HasName("pk_media_file");
 
@@ -310,9 +316,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("MediaItemId")
                         .HasDatabaseName("ix_media_file_media_item_id");
 
-                    b.HasIndex("LibraryId", "Path")
+                    b.HasIndex("LibraryId", "PathHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_media_file_library_id_path");
+                        .HasDatabaseName("ix_media_file_library_id_path_hash");
 
                     b.ToTable("media_file", (string)null);
                 });
@@ -518,10 +524,19 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CurrentFolder")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("current_folder");
+
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("error");
+
+                    b.Property<int>("FilesFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_failed");
 
                     b.Property<int>("FilesIdentified")
                         .HasColumnType("integer")
@@ -539,6 +554,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("files_unmatched");
 
+                    b.Property<int>("FilesWalked")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_walked");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -555,6 +574,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("LibraryId")
                         .HasColumnType("uuid")
                         .HasColumnName("library_id");
+
+                    b.Property<int>("ProblemCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("problem_count");
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone")
@@ -630,6 +653,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("path");
 
+                    b.Property<byte[]>("PathHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("path_hash");
+
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
@@ -654,9 +683,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_unmatched_file_pending")
                         .HasFilter("status = 'pending'");
 
-                    b.HasIndex("LibraryId", "Path")
+                    b.HasIndex("LibraryId", "PathHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_unmatched_file_library_id_path");
+                        .HasDatabaseName("ix_unmatched_file_library_id_path_hash");
 
                     b.HasIndex("LibraryId", "DiscoveredAt", "Id")
                         .HasDatabaseName("ix_unmatched_file_library_pending")
@@ -1086,6 +1115,42 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                                 .HasConstraintName("fk_media_file_state_media_file_media_file_id");
                         });
 
+                    b.OwnsMany("Media.Domain.MediaFiles.MediaFileEpisode", "Episodes", b1 =>
+                        {
+                            b1.Property<Guid>("media_file_id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("media_file_id");
+
+                            b1.Property<Guid>("EpisodeId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("episode_id");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("integer")
+                                .HasColumnName("position");
+
+                            b1.HasKey("media_file_id", "EpisodeId")
+                                .HasName("pk_media_file_episode");
+
+                            b1.HasIndex("EpisodeId")
+                                .HasDatabaseName("ix_media_file_episode_episode_id");
+
+                            b1.ToTable("media_file_episode", (string)null);
+
+                            b1.HasOne("Media.Domain.MediaItems.Episode", null)
+                                .WithMany()
+                                .HasForeignKey("EpisodeId")
+                                .OnDelete(DeleteBehavior.Cascade)
+                                .IsRequired()
+                                .HasConstraintName("fk_media_file_episode_episode_episode_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("media_file_id")
+                                .HasConstraintName("fk_media_file_episode_media_file_media_file_id");
+                        });
+
+                    b.Navigation("Episodes");
+
                     b.Navigation("State")
                         .IsRequired();
                 });
@@ -1204,6 +1269,84 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_scan_library_library_id");
+
+                    b.OwnsMany("Media.Domain.Scans.ScanProblem", "Problems", b1 =>
+                        {
+                            b1.Property<Guid>("ScanId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Message")
+                                .IsRequired();
+
+                            b1.Property<string>("Path")
+                                .IsRequired();
+
+                            b1.HasKey("ScanId", "__synthesizedOrdinal")
+                                .HasName("pk_scan");
+
+                            b1.ToTable("scan");
+
+                            b1
+                                .ToJson("problems")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScanId")
+                                .HasConstraintName("fk_scan_scan_scan_id");
+                        });
+
+                    b.OwnsOne("Media.Domain.Scans.ScanSkips", "Skipped", b1 =>
+                        {
+                            b1.Property<Guid>("ScanId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("Extras")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_extras");
+
+                            b1.Property<int>("ExtrasFolders")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_extras_folders");
+
+                            b1.Property<int>("NotVideo")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_not_video");
+
+                            b1.Property<int>("Partial")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_partial");
+
+                            b1.Property<int>("Samples")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_samples");
+
+                            b1.Property<int>("SystemFolders")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_system_folders");
+
+                            b1.Property<int>("UnreadableFolders")
+                                .HasColumnType("integer")
+                                .HasColumnName("skipped_unreadable_folders");
+
+                            b1.HasKey("ScanId");
+
+                            b1.ToTable("scan");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScanId")
+                                .HasConstraintName("fk_scan_scan_id");
+                        });
+
+                    b.Navigation("Problems");
+
+                    b.Navigation("Skipped")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Media.Domain.Unmatched.UnmatchedFile", b =>

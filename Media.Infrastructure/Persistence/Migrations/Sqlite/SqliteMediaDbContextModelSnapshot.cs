@@ -295,6 +295,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("path");
 
+                    b.Property<byte[]>("PathHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("path_hash");
+
                     b.HasKey("Id")
                         .HasName("pk_media_file");
 
@@ -304,9 +310,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("MediaItemId")
                         .HasDatabaseName("ix_media_file_media_item_id");
 
-                    b.HasIndex("LibraryId", "Path")
+                    b.HasIndex("LibraryId", "PathHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_media_file_library_id_path");
+                        .HasDatabaseName("ix_media_file_library_id_path_hash");
 
                     b.ToTable("media_file", (string)null);
                 });
@@ -512,10 +518,19 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("CurrentFolder")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("current_folder");
+
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
+
+                    b.Property<int>("FilesFailed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_failed");
 
                     b.Property<int>("FilesIdentified")
                         .HasColumnType("INTEGER")
@@ -533,6 +548,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("files_unmatched");
 
+                    b.Property<int>("FilesWalked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_walked");
+
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("finished_at");
@@ -549,6 +568,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("LibraryId")
                         .HasColumnType("TEXT")
                         .HasColumnName("library_id");
+
+                    b.Property<int>("ProblemCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("problem_count");
 
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER")
@@ -624,6 +647,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("path");
 
+                    b.Property<byte[]>("PathHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("path_hash");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("resolved_at");
@@ -648,9 +677,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_unmatched_file_pending")
                         .HasFilter("status = 'pending'");
 
-                    b.HasIndex("LibraryId", "Path")
+                    b.HasIndex("LibraryId", "PathHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_unmatched_file_library_id_path");
+                        .HasDatabaseName("ix_unmatched_file_library_id_path_hash");
 
                     b.HasIndex("LibraryId", "DiscoveredAt", "Id")
                         .HasDatabaseName("ix_unmatched_file_library_pending")
@@ -1080,6 +1109,42 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasConstraintName("fk_media_file_state_media_file_media_file_id");
                         });
 
+                    b.OwnsMany("Media.Domain.MediaFiles.MediaFileEpisode", "Episodes", b1 =>
+                        {
+                            b1.Property<Guid>("media_file_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("media_file_id");
+
+                            b1.Property<Guid>("EpisodeId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("episode_id");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("position");
+
+                            b1.HasKey("media_file_id", "EpisodeId")
+                                .HasName("pk_media_file_episode");
+
+                            b1.HasIndex("EpisodeId")
+                                .HasDatabaseName("ix_media_file_episode_episode_id");
+
+                            b1.ToTable("media_file_episode", (string)null);
+
+                            b1.HasOne("Media.Domain.MediaItems.Episode", null)
+                                .WithMany()
+                                .HasForeignKey("EpisodeId")
+                                .OnDelete(DeleteBehavior.Cascade)
+                                .IsRequired()
+                                .HasConstraintName("fk_media_file_episode_episode_episode_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("media_file_id")
+                                .HasConstraintName("fk_media_file_episode_media_file_media_file_id");
+                        });
+
+                    b.Navigation("Episodes");
+
                     b.Navigation("State")
                         .IsRequired();
                 });
@@ -1198,6 +1263,84 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_scan_library_library_id");
+
+                    b.OwnsMany("Media.Domain.Scans.ScanProblem", "Problems", b1 =>
+                        {
+                            b1.Property<Guid>("ScanId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Message")
+                                .IsRequired();
+
+                            b1.Property<string>("Path")
+                                .IsRequired();
+
+                            b1.HasKey("ScanId", "__synthesizedOrdinal")
+                                .HasName("pk_scan");
+
+                            b1.ToTable("scan");
+
+                            b1
+                                .ToJson("problems")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScanId")
+                                .HasConstraintName("fk_scan_scan_scan_id");
+                        });
+
+                    b.OwnsOne("Media.Domain.Scans.ScanSkips", "Skipped", b1 =>
+                        {
+                            b1.Property<Guid>("ScanId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("Extras")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_extras");
+
+                            b1.Property<int>("ExtrasFolders")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_extras_folders");
+
+                            b1.Property<int>("NotVideo")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_not_video");
+
+                            b1.Property<int>("Partial")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_partial");
+
+                            b1.Property<int>("Samples")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_samples");
+
+                            b1.Property<int>("SystemFolders")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_system_folders");
+
+                            b1.Property<int>("UnreadableFolders")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("skipped_unreadable_folders");
+
+                            b1.HasKey("ScanId");
+
+                            b1.ToTable("scan");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScanId")
+                                .HasConstraintName("fk_scan_scan_id");
+                        });
+
+                    b.Navigation("Problems");
+
+                    b.Navigation("Skipped")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Media.Domain.Unmatched.UnmatchedFile", b =>
