@@ -10,9 +10,10 @@ public static partial class NameParser
         string? Resolution, bool HasMarker, bool AnimeStyle, bool HasTitleWords, bool Tagged = false, int? TmdbId = null, string? ImdbId = null);
 
     /// <summary>What the folders say about a file name: it sits in a season folder, or in a folder named like its title.</summary>
-    private readonly record struct Context(bool InSeasonFolder, string? Parent)
+    private readonly record struct Context(bool InSeasonFolder, string? Parent, bool MovieOnly = false)
     {
         public static readonly Context None = new(false, null);
+        public static readonly Context Movie = new(false, null, true);
         public bool InFolder => InSeasonFolder || Parent is not null;
     }
 
@@ -58,6 +59,10 @@ public static partial class NameParser
                 else if (BareNumber().Match(s, strong.Index + strong.Length) is { Success: true } after && after.Index < stop && !IsYear(after.Groups[1].Value) && after.Groups[1].Length >= 2)
                     absolute = [Number(after.Groups[1])];
             }
+        }
+        else if (context.MovieOnly)
+        {
+            // A movie library: only an explicit marker makes an episode; bare numbers are titles ("Room 237", "300").
         }
         else if ((Has(s, "bl") || Has(s, "bö")) && TurkishEpisode().Match(s) is { Success: true } turkish)
         {
@@ -352,12 +357,13 @@ public static partial class NameParser
             var afterYear = lastYear >= 0 && lastYear < bare.Index;
             if (bare.Groups[2].Success && !afterYear) return new Weak(bare.Index, null, Range(text, bare.Groups[2].Value));
             if (text.Length < 2) continue;
-            var compact = !animeStyle && !titledFolder && !context.InSeasonFolder;
+            // "Room 237 (2012)", "The 400 Blows 1959": a number with the year after it belongs to the title.
+            var compact = !animeStyle && !titledFolder && !context.InSeasonFolder && !(lastYear > bare.Index);
             if (text.Length == 3 && text[0] != '0' && compact)
                 return new Weak(bare.Index, text[0] - '0', [int.Parse(text[1..], Invariant)]);
             if (text.Length == 4 && compact && int.Parse(text[..2], Invariant) <= 40 && text is not ("1080" or "2160"))
                 return new Weak(bare.Index, int.Parse(text[..2], Invariant), [int.Parse(text[2..], Invariant)]);
-            if (afterYear || lastYear > bare.Index && text.Length < 3) continue;
+            if (afterYear || lastYear > bare.Index && (text.Length < 3 || !animeStyle)) continue;
             if (dashFound is null) return new Weak(bare.Index, null, [int.Parse(text, Invariant)]);
         }
         if (dashFound is not null) return dashFound;

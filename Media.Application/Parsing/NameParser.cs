@@ -66,8 +66,12 @@ public static partial class NameParser
     private static readonly FrozenSet<string> ArticleSuffixes = FrozenSet.ToFrozenSet(
         ["the", "a", "an", "le", "la", "les", "der", "die", "das"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Parses a file name, optionally with its library-relative (or absolute) folders.</summary>
-    public static ParsedName Parse(string? input)
+    /// <summary>
+    /// Parses a file name, optionally with its library-relative (or absolute) folders. The library's kind, when known,
+    /// is a hint: in a movie library a file is a movie unless it carries an explicit marker (S01E02, 1x02), so
+    /// "Room 237 (2012)" is not season 2 episode 37; in a series library the top folder names the series.
+    /// </summary>
+    public static ParsedName Parse(string? input, ParseHint hint = ParseHint.None)
     {
         if (string.IsNullOrWhiteSpace(input)) return Empty;
         if (input.AsSpan().ContainsAnyInRange('\uFF01', '\uFF5E')) input = FoldFullWidth(input);
@@ -87,7 +91,7 @@ public static partial class NameParser
         for (var i = folders.Length - 1; i >= 0; i--)
         {
             var folder = folders[i];
-            if (ExtrasFolders.Contains(folder))
+            if (IsExtrasFolder(folders[..(i + 1)], hint))
             {
                 if (folder.StartsWith("sample", StringComparison.OrdinalIgnoreCase)) isSample = true;
                 else isExtra = true;
@@ -101,10 +105,11 @@ public static partial class NameParser
         }
 
         var parentIndex = seasonFolderIndex >= 0 ? seasonFolderIndex - 1 : folders.Length - 1;
-        while (parentIndex >= 0 && ExtrasFolders.Contains(folders[parentIndex])) parentIndex--;
-        var core = ParseCore(stem, new Context(folderSeason is not null, parentIndex >= 0 ? folders[parentIndex] : null));
+        while (parentIndex >= 0 && IsExtrasFolder(folders[..(parentIndex + 1)], hint)) parentIndex--;
+        var movieOnly = hint == ParseHint.Movie;
+        var core = ParseCore(stem, new Context(folderSeason is not null, parentIndex >= 0 ? folders[parentIndex] : null, movieOnly));
 
-        if (parentIndex >= 0) core = WithFolder(core, ParseCore(folders[parentIndex], Context.None), folderSeason is not null);
+        if (parentIndex >= 0) core = WithFolder(core, ParseCore(folders[parentIndex], movieOnly ? Context.Movie : Context.None), folderSeason is not null);
 
         var season = core.Season;
         var episodes = core.Episodes;
@@ -121,6 +126,22 @@ public static partial class NameParser
         return new ParsedName(
             kind, core.Title, core.Year, season, episodes, absolute, core.AirDate, tmdbId ?? core.TmdbId, imdbId ?? core.ImdbId,
             core.Resolution, isSample, isExtra, isPartial, isVideo && !isOther);
+    }
+
+    /// <summary>
+    /// Whether the last of <paramref name="folders"/> holds bonus material: it has an extras name ("Featurettes",
+    /// "Other", "Shorts"...) and sits inside a folder that names a title: a movie or series folder (a year or an ID
+    /// tag), a season folder, or, in a series library, the top folder. "Movies/Other/Heat (1995)" is a user's own
+    /// folder named Other, not extras.
+    /// </summary>
+    public static bool IsExtrasFolder(ReadOnlySpan<string> folders, ParseHint hint = ParseHint.None)
+    {
+        if (folders.Length < 2 || !ExtrasFolders.Contains(folders[^1])) return false;
+        var parent = folders[^2];
+        if (hint == ParseHint.Series && folders.Length == 2) return true;
+        if (SeasonFolder(parent) is not null) return true;
+        if (Has(parent, "tmdb") && TmdbTag().IsMatch(parent) || Has(parent, "imdb") && ImdbTag().IsMatch(parent)) return true;
+        return ParseCore(parent, Context.None).Year is not null;
     }
 
     /// <summary>
