@@ -25,6 +25,7 @@ public static class DependencyInjection
             .AsImplementedInterfaces().WithScopedLifetime());
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Application.Scanning.IScanStore, Persistence.Repositories.ScanStore>();
+        services.AddSingleton<Application.Scanning.IScanLedger, Persistence.Repositories.ScanLedger>();
         services.AddScoped<Application.Settings.ISettingsStore, Persistence.Repositories.SettingsStore>();
         services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
         services.AddSingleton<Application.Settings.RuntimeSettings>();

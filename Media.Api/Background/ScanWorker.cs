@@ -23,6 +23,7 @@ internal sealed class ScanWorker(ScanQueue queue, IServiceScopeFactory scopes, I
     {
         using var slots = new SemaphoreSlim(Parallel);
         var running = new List<Task>();
+        await RequeueAsync(stoppingToken);
         try
         {
             await foreach (var scan in queue.Reader.ReadAllAsync(stoppingToken))
@@ -52,5 +53,23 @@ internal sealed class ScanWorker(ScanQueue queue, IServiceScopeFactory scopes, I
             // stopping
         }
         await Task.WhenAll(running);
+    }
+
+    /// <summary>
+    /// Scans still queued in the database (this instance stopped before running them) run now: a queued scan is never
+    /// abandoned, so it must never be forgotten either. Claiming (queued to running) makes a scan run once.
+    /// </summary>
+    private async Task RequeueAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            foreach (var scan in await scope.ServiceProvider.GetRequiredService<IScanRepository>().ListAsync(new QueuedScans(), ct))
+                await queue.EnqueueAsync(scan.Id, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Queued scans could not be read at start-up; they run when this instance next starts");
+        }
     }
 }

@@ -76,7 +76,7 @@ public sealed class ImportFileHandler(
         MediaFile file;
         var notes = new List<string>();
         if (outcome.Note is not null) notes.Add(outcome.Note);
-        if (episodes.Count > 1) notes.Add($"Holds episodes {string.Join(", ", episodes.Select(e => e.Episode.Number))}; recorded against episode {episodes[0].Episode.Number}.");
+        if (episodes.Count > 1) notes.Add($"Holds episodes {string.Join(", ", episodes.Select(e => e.Episode.Number))}.");
         if (current is not null && (upgrade || outcome.AlreadyThere))
         {
             file = current;
@@ -85,7 +85,7 @@ public sealed class ImportFileHandler(
         }
         else
         {
-            var created = MediaFile.Create(library, item, episodes.FirstOrDefault().Episode, destination, FileState.Verified(outcome.Size, now), now);
+            var created = MediaFile.CreateForEpisodes(library, item, episodes.Select(e => e.Episode).ToList(), destination, FileState.Verified(outcome.Size, now), now);
             if (created.IsFailure) return created.Error!;
             file = created.Value;
             files.Add(file);

@@ -9,8 +9,10 @@ namespace Media.Application.MediaFiles;
 
 public sealed record FileStateDto(bool Exists, long Size, DateTimeOffset LastVerifiedAt);
 
+/// <summary><c>episodeIds</c>: every episode the file holds, in order (<c>episodeId</c> is the first of them).</summary>
 public sealed record MediaFileDto(
-    Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State);
+    Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State,
+    IReadOnlyList<Guid> EpisodeIds);
 
 public sealed record ImportDto(
     Guid Id, Guid? MediaFileId, Guid? DownloadJobId, ImportMethod Method, string SourcePath, string DestinationPath,
@@ -19,7 +21,7 @@ public sealed record ImportDto(
 /// <summary>A media file with its import history, newest first.</summary>
 public sealed record MediaFileDetailDto(
     Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State,
-    IReadOnlyList<ImportDto> Imports);
+    IReadOnlyList<ImportDto> Imports, IReadOnlyList<Guid> EpisodeIds);
 
 internal sealed class MediaFileMapping : IRegister
 {
@@ -27,7 +29,8 @@ internal sealed class MediaFileMapping : IRegister
     {
         config.NewConfig<MediaFile, MediaFileDto>().MapWith(f => new MediaFileDto(
             f.Id.Value, f.LibraryId.Value, f.MediaItemId.Value, f.EpisodeId == null ? null : f.EpisodeId.Value.Value, f.Path, f.CreatedAt,
-            new FileStateDto(f.State.Exists, f.State.Size, f.State.LastVerifiedAt)));
+            new FileStateDto(f.State.Exists, f.State.Size, f.State.LastVerifiedAt),
+            f.Episodes.OrderBy(e => e.Position).Select(e => e.EpisodeId.Value).ToList()));
         config.NewConfig<ImportAttempt, ImportDto>().MapWith(i => new ImportDto(
             i.Id.Value, i.MediaFileId == null ? null : i.MediaFileId.Value.Value, i.DownloadJobId == null ? null : i.DownloadJobId.Value.Value,
             i.Method, i.SourcePath, i.DestinationPath, i.Succeeded, i.ErrorCode, i.Error, i.AttemptedAt));
@@ -97,7 +100,7 @@ public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImp
         var history = await imports.ListAsync(new ImportsPage(file.Id, null, null, null), ct);
         var dto = file.To<MediaFileDto>();
         return new MediaFileDetailDto(dto.Id, dto.LibraryId, dto.MediaItemId, dto.EpisodeId, dto.Path, dto.CreatedAt, dto.State,
-            history.To<List<ImportDto>>());
+            history.To<List<ImportDto>>(), dto.EpisodeIds);
     }
 }
 

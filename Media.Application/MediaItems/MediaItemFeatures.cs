@@ -101,12 +101,9 @@ public sealed class AddMediaItemHandler(IMediaItemRepository items, IMetadataSou
 
         var created = await FromTmdbAsync(type.Value, cmd.TmdbId.Value, ct);
         if (created.IsFailure) return created.Error!;
-        var added = await items.AddAsync(created.Value, ct);
-        if (added.IsSuccess) return GetMediaItemHandler.ToDetail(created.Value, []);
-        if (added.Error!.Code == "media_item.duplicate" &&
-            await items.FirstOrDefaultAsync(new MediaItemByTmdbId(type.Value, cmd.TmdbId.Value), ct) is { } raced)
-            return Duplicate(raced);
-        return added.Error!;
+        // Find-or-create in one database operation: of two users adding the same title at once, one creates it.
+        var ensured = await items.EnsureAsync(created.Value, ct);
+        return ensured.Created ? GetMediaItemHandler.ToDetail(ensured.Item, []) : Duplicate(ensured.Item);
     }
 
     private static Error Duplicate(MediaItem existing) =>

@@ -104,7 +104,6 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             // The walk goes folder by folder: a show whose folder is done is let go, so memory stays flat.
             if (_currentSeries is not null && _titles.TryGetValue(_currentSeries, out var done) && done.IsCompletedSuccessfully && done.Result.Item is { } finished)
             {
-                store.Release(finished);
                 _loaded.Remove(finished.Id);
                 _titles.Remove(_currentSeries);
                 foreach (var season in _seasons.Keys.Where(k => k.Item1 == finished.Id).ToList()) _seasons.Remove(season);
@@ -113,7 +112,8 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         }
         var found = await Title(key, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
         if (_type == MediaType.Movie || !found.IsMatch) return found;
-        return await EpisodesAsync(found.Item!, parsed, ct);
+        // The series as it stands now: an earlier file of the scan may have added seasons to it.
+        return await EpisodesAsync(_loaded.GetValueOrDefault(found.Item!.Id) ?? found.Item!, parsed, ct);
     }
 
     /// <summary>Drops remembered answers (the known-title index still answers without TMDB); keeps the current show.</summary>
@@ -228,52 +228,27 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             foreach (var title in new[] { NameParser.Normalize(item.Title), NameParser.Normalize(item.OriginalTitle) }.Where(t => t.Length > 0).Distinct())
                 (_byTitle.TryGetValue(title, out var list) ? list : _byTitle[title] = []).Add(item);
         }
-
-        public void Remove(MediaItemId id)
-        {
-            foreach (var (key, item) in _byTmdb.Where(k => k.Value.Id == id).ToList()) _byTmdb.Remove(key);
-            foreach (var list in _byTitle.Values) list.RemoveAll(k => k.Id == id);
-        }
-
-        public bool Contains(MediaItemId id) => _byTmdb.Values.Any(k => k.Id == id);
     }
 
     private async Task<MediaItem> LoadAsync(MediaItemId id, CancellationToken ct)
     {
         if (_loaded.TryGetValue(id, out var item)) return item;
-        item = await store.LoadItemAsync(id, ct) ?? throw new InvalidOperationException($"Media item {id.Value} vanished during the scan.");
-        return _loaded[id] = item;
-    }
-
-    private async Task<MediaItem> AddAsync(MediaItem item, CancellationToken ct)
-    {
-        store.AddItem(item);
-        _loaded[item.Id] = item;
-        (await Known(ct)).Add(new KnownItem(item.Id, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year));
-        if (item.Type == MediaType.Movie) _loaded.Remove(item.Id); // a movie is not changed again: no need to hold it
+        item = await store.LoadItemAsync(id, ct) ?? throw new InvalidOperationException($"Media item {id.Value} was deleted during the scan.");
+        if (item.Type == MediaType.Series) _loaded[id] = item; // a movie is not changed again: no need to hold it
         return item;
     }
 
-    /// <summary>Items another writer created first (see <see cref="IScanStore.FlushAsync"/>): from now on, theirs.</summary>
-    public void Replace(IReadOnlyDictionary<MediaItemId, MediaItem> replaced)
+    /// <summary>
+    /// The title is stored at once, find-or-create in one database operation: a second file of the same title, or
+    /// another writer adding it at the same moment, gets the one stored item.
+    /// </summary>
+    private async Task<MediaItem> AddAsync(MediaItem candidate, CancellationToken ct)
     {
-        if (replaced.Count == 0) return;
-        foreach (var (old, kept) in replaced)
-        {
-            _loaded.Remove(old);
-            _loaded[kept.Id] = kept;
-            _known?.Remove(old);
-            if (_known is not null && !_known.Contains(kept.Id))
-                _known.Add(new KnownItem(kept.Id, kept.Type, kept.TmdbId, kept.Title, kept.OriginalTitle, kept.Year));
-            foreach (var key in _seasons.Keys.Where(k => k.Item1 == old).ToList())
-            {
-                _seasons[(kept.Id, key.Item2)] = _seasons[key];
-                _seasons.Remove(key);
-            }
-        }
-        foreach (var (key, task) in _titles.Where(t => t.Value.IsCompletedSuccessfully).ToList())
-            if (task.Result.Item is { } item && replaced.TryGetValue(item.Id, out var kept))
-                _titles[key] = Task.FromResult(task.Result with { Item = kept });
+        var item = await store.EnsureItemAsync(candidate, ct);
+        var known = await Known(ct);
+        if (known.ByTmdb(item.TmdbId) is null) known.Add(new KnownItem(item.Id, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year));
+        if (item.Type == MediaType.Series) _loaded[item.Id] = item;
+        return item;
     }
 
     private static Identification Matched(MediaItem item) => new(item, [], [], null);
@@ -292,15 +267,17 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         if (season is null || numbers.Count == 0)
             return Identification.Unmatched($"The show is {series.Title}, but no season and episode could be read from the name.", [suggestion]);
 
-        await EnsureSeasonAsync(series, season.Value, numbers, ct);
+        series = await EnsureSeasonAsync(series, season.Value, numbers, ct);
         var episodes = numbers.Select(n => series.FindEpisode(season.Value, n)).ToList();
         if (episodes.Any(e => e is null))
             return Identification.Unmatched($"{series.Title} has no episode S{season:00}E{numbers[0]:00} on TMDB.", [suggestion]);
         return new Identification(series, episodes!, [], null);
     }
 
-    private async Task EnsureSeasonAsync(MediaItem series, int number, IReadOnlyList<int> episodes, CancellationToken ct)
+    /// <summary>The series with the season's rows stored (find-or-create, like the item); the stored aggregate.</summary>
+    private async Task<MediaItem> EnsureSeasonAsync(MediaItem series, int number, IReadOnlyList<int> episodes, CancellationToken ct)
     {
+        var candidate = MediaItem.Create(series.Type, series.TmdbId, series.Title, series.OriginalTitle, series.Year, clock.GetUtcNow());
         if (!_seasons.TryGetValue((series.Id, number), out var fromTmdb))
         {
             fromTmdb = false;
@@ -312,17 +289,27 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                     fromTmdb = true;
                     if (details.Value is { } s)
                     {
-                        var season = series.EnsureSeason(number, s.Name);
+                        var season = candidate.EnsureSeason(number, s.Name);
                         foreach (var e in s.Episodes) season.EnsureEpisode(e.Number, e.Title, e.AirDate);
                     }
                 }
             }
             _seasons[(series.Id, number)] = fromTmdb;
+            if (fromTmdb) return await StoreSeasonAsync(series, candidate, ct);
         }
-        if (fromTmdb) return;
+        if (fromTmdb || episodes.All(e => series.FindEpisode(number, e) is not null)) return series;
         // Without TMDB the name is the only source: trust it for the rows it names.
-        var known = series.EnsureSeason(number, number == 0 ? "Specials" : null);
+        var known = candidate.EnsureSeason(number, number == 0 ? "Specials" : null);
         foreach (var e in episodes) known.EnsureEpisode(e);
+        return await StoreSeasonAsync(series, candidate, ct);
+    }
+
+    private async Task<MediaItem> StoreSeasonAsync(MediaItem series, MediaItem candidate, CancellationToken ct)
+    {
+        if (candidate.Seasons.Count == 0) return series;
+        var stored = await store.EnsureItemAsync(candidate, ct);
+        _loaded[stored.Id] = stored;
+        return stored;
     }
 
     /// <summary>Anime absolute numbers through TMDB's season lengths (specials excluded).</summary>

@@ -64,6 +64,12 @@ public sealed class ActiveScanOf : SingleResultSpecification<Scan>
         Query.Where(s => s.LibraryId == library && (s.Status == ScanStatus.Queued || s.Status == ScanStatus.Running));
 }
 
+/// <summary>Scans waiting their turn, oldest first: picked up again when an instance starts.</summary>
+public sealed class QueuedScans : Specification<Scan>
+{
+    public QueuedScans() => Query.AsNoTracking().Where(s => s.Status == ScanStatus.Queued).OrderBy(s => s.QueuedAt);
+}
+
 public sealed class ScanById : SingleResultSpecification<Scan>
 {
     public ScanById(ScanId id) => Query.AsNoTracking().Where(s => s.Id == id);

@@ -35,20 +35,17 @@ public interface IScanStore
 
     Task<List<KnownItem>> ItemsAsync(MediaType type, CancellationToken ct);
 
-    /// <summary>The item with its seasons and episodes, tracked.</summary>
+    /// <summary>The item with its seasons and episodes, untracked.</summary>
     Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);
 
-    /// <summary>A new item, saved with the next batch.</summary>
-    void AddItem(MediaItem item);
+    /// <summary>Find-or-create of an item with its seasons and episodes (<see cref="MediaItems.IMediaItemRepository.EnsureAsync"/>): the stored aggregate.</summary>
+    Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct);
 
     /// <summary>
     /// After a complete walk: every file of the library (or folder) that still exists is verified at
     /// <paramref name="at"/>, except under the folders the walk could not read. One statement, not one per file.
     /// </summary>
     Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct);
-
-    /// <summary>A title the scan is done with: let go of it (after the next flush saves what it added).</summary>
-    void Release(MediaItem item);
 
     /// <summary>Files seen with a new size, or back after being missing.</summary>
     Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct);
@@ -62,9 +59,24 @@ public interface IScanStore
     void Remove(UnmatchedFile file);
 
     /// <summary>
-    /// Saves what was added and lets go of it, keeping memory flat; items and the scan stay tracked. When another
-    /// writer created one of the new items (same type and TMDB id) in the meantime, the batch is moved onto theirs:
-    /// the answer maps each such new item to the one that is kept.
+    /// Saves what was added and lets go of it, keeping memory flat; the scan stays tracked. A batch the database
+    /// refuses is saved again file by file, so that one file it cannot store costs that file only: the answer lists
+    /// those files and why.
     /// </summary>
-    Task<IReadOnlyDictionary<MediaItemId, MediaItem>> FlushAsync(CancellationToken ct);
+    Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Writes to a scan's row outside the scan's own unit of work: the claim that starts it, the heartbeat that beats
+/// while the scan waits on anything (TMDB, the disk, the database), and the failure that must be recorded even when
+/// the scan's unit of work is what broke.
+/// </summary>
+public interface IScanLedger
+{
+    /// <summary>Queued to running, for exactly one caller.</summary>
+    Task<bool> ClaimAsync(ScanId id, DateTimeOffset at, CancellationToken ct);
+
+    Task BeatAsync(ScanId id, DateTimeOffset at, CancellationToken ct);
+
+    Task FailAsync(ScanId id, string error, DateTimeOffset at, CancellationToken ct);
 }

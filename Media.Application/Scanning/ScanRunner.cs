@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
+using System.Text.Json;
 using Media.Application.Libraries;
 using Media.Application.Metadata;
 using Media.Application.Parsing;
@@ -21,60 +23,88 @@ namespace Media.Application.Scanning;
 /// </summary>
 public sealed class ScanRunner(
     IScanRepository scans, ILibraryRepository libraries, IScanStore store, ILibraryStorageFactory storages,
-    IMetadataSource tmdb, TimeProvider clock, ILogger<ScanRunner> logger)
+    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger)
 {
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
 
-    /// <summary>Folders nobody means as media: NAS metadata, recycle bins, and bonus material.</summary>
-    public static bool SkipFolder(string name) =>
-        name.StartsWith('.') || name.StartsWith('@') || name.StartsWith('#') || name.StartsWith('$') ||
-        name.Equals("lost+found", StringComparison.OrdinalIgnoreCase) ||
-        NameParser.ExtrasFolders.Contains(name);
+    /// <summary>Folders of operating systems and NAS boxes, never media: recycle bins, snapshots, thumbnails.</summary>
+    public static readonly FrozenSet<string> SystemFolders = FrozenSet.ToFrozenSet(
+        ["@eaDir", "#recycle", "#snapshot", "@Recycle", "@Recently-Snapshot", "$RECYCLE.BIN", "System Volume Information", "lost+found"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Why a folder (library-relative path) is not walked, or null: a system folder (dot-folders included), or an
+    /// extras folder inside a title's folder ("Heat (1995)/Featurettes"). A user's own "Other" or "#Classics" is walked.
+    /// </summary>
+    public static string? SkipReason(string folder, ParseHint hint)
+    {
+        var slash = folder.LastIndexOf('/');
+        var name = slash < 0 ? folder : folder[(slash + 1)..];
+        if (name.StartsWith('.') || SystemFolders.Contains(name)) return SkipSystem;
+        return NameParser.IsExtrasFolder(folder.Split('/'), hint) ? SkipExtras : null;
+    }
+
+    public const string SkipSystem = "system";
+    public const string SkipExtras = "extras";
 
     public async Task RunAsync(ScanId id, CancellationToken ct)
     {
-        if (await scans.FindAsync(id, ct) is not { } scan) return;
-        if (scan.Start(clock.GetUtcNow()).IsFailure) return;
-        await scans.SaveAsync(ct);
+        // Exactly one worker, in any instance, moves a queued scan to running.
+        if (!await ledger.ClaimAsync(id, clock.GetUtcNow(), ct)) return;
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = BeatAsync(id, beating.Token);
+        string? failure = null;
         try
         {
+            if (await scans.FindAsync(id, ct) is not { } scan) return;
             var error = await WalkAsync(scan, ct);
             if (error is null) scan.Complete(clock.GetUtcNow());
             else scan.Fail(error, clock.GetUtcNow());
-            await store.FlushAsync(ct);
-            await scans.SaveAsync(ct);
+            var saved = await scans.SaveAsync(ct);
+            if (saved.IsFailure) failure = $"The scan's results could not be saved: {saved.Error!.Message}";
             logger.LogInformation(
-                "Scan {Scan} of library {Library} {Status}: {Seen} seen, {Identified} identified, {Unmatched} unmatched, {Missing} missing {Error}",
-                scan.Id.Value, scan.LibraryId.Value, scan.Status, scan.FilesSeen, scan.FilesIdentified, scan.FilesUnmatched, scan.FilesMissing, error);
+                "Scan {Scan} of library {Library} {Status}: {Walked} walked, {Seen} seen, {Identified} identified, {Unmatched} unmatched, {Missing} missing, {Failed} failed {Error}",
+                scan.Id.Value, scan.LibraryId.Value, scan.Status, scan.FilesWalked, scan.FilesSeen, scan.FilesIdentified, scan.FilesUnmatched,
+                scan.FilesMissing, scan.FilesFailed, error);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            logger.LogError(e, "Scan {Scan} failed", scan.Id.Value);
-            await FailAsync(scan.Id, $"The scan failed: {e.Message}");
-        }
-        catch (OperationCanceledException)
-        {
-            await FailAsync(scan.Id, "The scan was interrupted (the service is stopping).");
-        }
-    }
-
-    /// <summary>Records a failure through a clean unit of work: the current one may be what broke.</summary>
-    private async Task FailAsync(ScanId id, string error)
-    {
-        try
-        {
-            await scans.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+            failure = "The scan was interrupted (the service is stopping).";
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Pending scan changes could not be saved");
+            logger.LogError(e, "Scan {Scan} failed", id.Value);
+            failure = $"The scan failed: {e.Message}";
         }
-        if (await scans.FindAsync(id, CancellationToken.None) is { } scan)
+        finally
         {
-            scan.Fail(error, clock.GetUtcNow());
-            await scans.SaveAsync(CancellationToken.None);
+            await beating.CancelAsync();
+            await heartbeat;
+        }
+        // Recorded outside the scan's unit of work, which may be what broke: a scan never stays running.
+        if (failure is not null) await ledger.FailAsync(id, failure, clock.GetUtcNow(), CancellationToken.None);
+    }
+
+    /// <summary>The heartbeat beats on its own while the scan waits on anything: TMDB, the disk, the database.</summary>
+    private async Task BeatAsync(ScanId id, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(HeartbeatEvery, clock, ct);
+                await ledger.BeatAsync(id, clock.GetUtcNow(), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "The heartbeat of scan {Scan} could not be written", id.Value);
+            }
         }
     }
 
@@ -86,6 +116,7 @@ public sealed class ScanRunner(
         if (await storage.UnavailableReasonAsync(ct) is { } reason)
             return $"The library root is unavailable ({reason}); nothing was marked missing.";
 
+        var hint = library.Kind == LibraryKind.Movies ? ParseHint.Movie : ParseHint.Series;
         var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
         await foreach (var file in store.KnownFilesAsync(library.Id, scan.Folder, ct)) known[file.Path] = file;
         var queued = (await store.UnresolvedAsync(library.Id, scan.Folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
@@ -95,15 +126,36 @@ public sealed class ScanRunner(
         var unreadable = new List<string>();
         var verified = new List<(MediaFileId, long)>();
         var pendingWrites = 0;
-        var filesWalked = 0;
         var fresh = new List<(StoredFile File, ParsedName Parsed)>(IdentifyBatch);
         var heartbeat = Stopwatch.StartNew();
 
+        bool Skip(string folder)
+        {
+            switch (SkipReason(folder, hint))
+            {
+                case SkipSystem: counters.SystemFolders++; return true;
+                case SkipExtras: counters.ExtrasFolders++; return true;
+                default: return false;
+            }
+        }
+
+        void Problem(WalkProblem problem)
+        {
+            if (problem.Kind == WalkProblemKind.Unreadable)
+            {
+                unreadable.Add(problem.Path.TrimEnd('/'));
+                counters.Unreadable++;
+            }
+            scan.Problem(new ScanProblem(problem.Path, JsonNamingPolicy.SnakeCaseLower.ConvertName(problem.Kind.ToString()), problem.Message));
+            logger.LogWarning("Scan skipped {Path}: {Kind} ({Message})", problem.Path, problem.Kind, problem.Message);
+        }
+
         try
         {
-            await foreach (var file in storage.WalkAsync(scan.Folder, SkipFolder, p => OnProblem(p, unreadable), ct))
+            await foreach (var file in storage.WalkAsync(scan.Folder, Skip, Problem, ct))
             {
-                filesWalked++;
+                counters.Walked++;
+                counters.Folder = file.Path;
                 var now = clock.GetUtcNow();
                 if (known.Remove(file.Path, out var existing))
                 {
@@ -112,30 +164,35 @@ public sealed class ScanRunner(
                     // Unchanged files are verified all at once after the walk (TouchAllAsync).
                     if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
                 }
-                else
+                else if (IsMedia(file, hint, counters) is { } parsed)
                 {
-                    var parsed = NameParser.Parse(file.Path);
-                    if (!parsed.IsVideo || parsed.IsPartial || parsed.IsSample || parsed.IsExtra) continue;
                     counters.Seen++;
+                    if (RelativePath.Normalize(file.Path).IsFailure || RelativePath.Normalize(file.Path).Value != file.Path)
+                    {
+                        // A name the model cannot hold as it is: reported on the scan, never the end of it.
+                        Failed(scan, counters, new ScanProblem(file.Path, "unstorable_name",
+                            RelativePath.Normalize(file.Path).Error?.Message ?? "The name cannot be stored exactly as the file system has it."));
+                        continue;
+                    }
                     fresh.Add((file, parsed));
                     if (fresh.Count >= IdentifyBatch)
                     {
-                        await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
+                        await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
                         pendingWrites += IdentifyBatch;
                     }
                 }
 
                 if (verified.Count >= BatchSize || pendingWrites >= BatchSize)
                 {
-                    await WriteAsync(identifier, verified, now, ct);
+                    await WriteAsync(scan, counters, verified, now, ct);
                     pendingWrites = 0;
                 }
                 if (heartbeat.Elapsed >= HeartbeatEvery)
                 {
-                    await WriteAsync(identifier, verified, now, ct);
+                    await WriteAsync(scan, counters, verified, now, ct);
                     pendingWrites = 0;
-                    scan.Progress(counters.Seen, counters.Identified, counters.Unmatched, counters.Missing, now);
-                    await scans.SaveAsync(ct);
+                    Report(scan, counters);
+                    await SaveProgressAsync(ct);
                     heartbeat.Restart();
                 }
             }
@@ -143,23 +200,26 @@ public sealed class ScanRunner(
         catch (Exception e) when (e is StorageUnavailableException or IOException or UnauthorizedAccessException)
         {
             // What was seen is kept; nothing is marked missing from a walk that did not finish.
-            await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
-            await WriteAsync(identifier, verified, clock.GetUtcNow(), ct);
+            await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
+            await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return e is StorageUnavailableException
                 ? $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing."
                 : $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
-        await IdentifyAsync(library, fresh, queued, identifier, counters, ct);
+        await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
         var end = clock.GetUtcNow();
-        await WriteAsync(identifier, verified, end, ct);
+        await WriteAsync(scan, counters, verified, end, ct);
 
         var gone = known.Values.Where(k => k.Exists && !Under(k.Path, unreadable)).Select(k => k.Id).ToList();
-        if (filesWalked == 0 && known.Count > 0)
+        // An empty root, or a root with nothing but non-media files (a .DS_Store, a placeholder, as an unmounted share's
+        // mount point often has) while the library holds files for it: an unmounted share. A folder scan is taken as
+        // unmounted only when the folder is empty: a title folder whose one video was moved away is a real change.
+        if ((scan.Folder is null ? counters.Seen : counters.Walked) == 0 && known.Values.Any(k => k.Exists))
         {
             Report(scan, counters);
-            return $"The library root is empty while the library holds {known.Count} files for it: taken as an unmounted share, nothing was marked missing.";
+            return $"The library root is empty of video files while the library holds {known.Count} files for it: taken as an unmounted share, nothing was marked missing.";
         }
         await store.MarkMissingAsync(gone, end, ct);
         counters.Missing = gone.Count;
@@ -168,15 +228,41 @@ public sealed class ScanRunner(
         // Pending queue entries whose file is gone leave the queue; dismissed ones stay as the user's decision.
         foreach (var left in queued.Values.Where(u => u.Status == UnmatchedStatus.Pending && !Under(u.Path, unreadable)))
             store.Remove(left);
+        counters.Folder = null;
         Report(scan, counters);
         logger.LogInformation("Scan {Scan} phases: TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s",
-            scan.Id.Value, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds, _writes.TotalSeconds);
+            scan.Id.Value, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds, counters.Writes.TotalSeconds);
         return null;
+
+        async Task SaveProgressAsync(CancellationToken token)
+        {
+            var saved = await scans.SaveAsync(token);
+            if (saved.IsFailure) throw new InvalidOperationException($"The scan's progress could not be saved: {saved.Error!.Message}");
+        }
+    }
+
+    /// <summary>The parsed name of a new video file, or null, with what it is instead counted.</summary>
+    private static ParsedName? IsMedia(StoredFile file, ParseHint hint, Counters counters)
+    {
+        var parsed = NameParser.Parse(file.Path, hint);
+        if (parsed.IsPartial) counters.Partial++;
+        else if (!parsed.IsVideo) counters.NotVideo++;
+        else if (parsed.IsSample) counters.Samples++;
+        else if (parsed.IsExtra) counters.Extras++;
+        else return parsed;
+        return null;
+    }
+
+    private void Failed(Scan scan, Counters counters, ScanProblem problem)
+    {
+        counters.Failed++;
+        scan.Problem(problem);
+        logger.LogWarning("Scan could not record {Path}: {Message}", problem.Path, problem.Message);
     }
 
     /// <summary>New files, a batch at a time: TMDB is asked for the whole batch at once, then each file is decided in order.</summary>
     private async Task IdentifyAsync(
-        Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
+        Scan scan, Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
         Identifier identifier, Counters counters, CancellationToken ct)
     {
         if (fresh.Count == 0) return;
@@ -186,14 +272,14 @@ public sealed class ScanRunner(
         counters.Prefetch += Stopwatch.GetElapsedTime(clock1);
         var clock2 = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        foreach (var (file, parsed) in fresh) await NewOrQueuedAsync(library, file, parsed, queued, identifier, counters, now, ct);
+        foreach (var (file, parsed) in fresh) await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, counters, now, ct);
         counters.Identify += Stopwatch.GetElapsedTime(clock2);
         fresh.Clear();
     }
 
     /// <summary>A video file the library does not know: matched again if it waits in the queue, else identified.</summary>
     private async Task NewOrQueuedAsync(
-        Library library, StoredFile file, ParsedName parsed, Dictionary<string, UnmatchedFile> queued, Identifier identifier,
+        Scan scan, Library library, StoredFile file, ParsedName parsed, Dictionary<string, UnmatchedFile> queued, Identifier identifier,
         Counters counters, DateTimeOffset now, CancellationToken ct)
     {
         if (queued.Remove(file.Path, out var entry))
@@ -201,7 +287,7 @@ public sealed class ScanRunner(
             if (entry.Status != UnmatchedStatus.Pending) return; // dismissed stays dismissed
             entry.Seen(file.Size);
             var again = await identifier.IdentifyAsync(file.Path, parsed, ct);
-            if (again.IsMatch && AddFile(library, file, again, now) is { } matched)
+            if (again.IsMatch && AddFile(scan, library, file, again, now) is { } matched)
             {
                 entry.Match(matched, now);
                 counters.Identified++;
@@ -212,7 +298,7 @@ public sealed class ScanRunner(
             return;
         }
         var found = await identifier.IdentifyAsync(file.Path, parsed, ct);
-        if (found.IsMatch && AddFile(library, file, found, now) is not null)
+        if (found.IsMatch && AddFile(scan, library, file, found, now) is not null)
         {
             counters.Identified++;
             return;
@@ -221,43 +307,40 @@ public sealed class ScanRunner(
         counters.Unmatched++;
     }
 
-    private MediaFileId? AddFile(Library library, StoredFile file, Identification found, DateTimeOffset at)
+    private MediaFileId? AddFile(Scan scan, Library library, StoredFile file, Identification found, DateTimeOffset at)
     {
-        // A file of several episodes is recorded against its first (the model has one episode per file).
-        var created = MediaFile.Create(library, found.Item!, found.Episodes.Count > 0 ? found.Episodes[0] : null, file.Path, FileState.Verified(file.Size, at), at);
+        // A file of several episodes is the file of each of them.
+        var created = MediaFile.CreateForEpisodes(library, found.Item!, found.Episodes, file.Path, FileState.Verified(file.Size, at), at);
         if (created.IsFailure)
         {
-            logger.LogWarning("{Path} identified but not recorded: {Error}", file.Path, created.Error!.Message);
+            // It waits in the queue instead, with the reason on the scan.
+            scan.Problem(new ScanProblem(file.Path, "not_recorded", $"Identified as {found.Item!.Title} but not recorded: {created.Error!.Message}"));
             return null;
         }
         store.Add(created.Value, ImportAttempt.Success(ImportMethod.Scan, created.Value.Id, file.Path, file.Path, at));
         return created.Value.Id;
     }
 
-    private async Task WriteAsync(
-        Identifier identifier, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
+    private async Task WriteAsync(Scan scan, Counters counters, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-        if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
-        verified.Clear();
-        identifier.Replace(await store.FlushAsync(ct));
+            if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
+            verified.Clear();
+            foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
         }
         finally
         {
-            _writes += Stopwatch.GetElapsedTime(started);
+            counters.Writes += Stopwatch.GetElapsedTime(started);
         }
     }
 
-    private TimeSpan _writes;
-
-    private void Report(Scan scan, Counters c) => scan.Progress(c.Seen, c.Identified, c.Unmatched, c.Missing, clock.GetUtcNow());
-
-    private void OnProblem(WalkProblem problem, List<string> unreadable)
+    private void Report(Scan scan, Counters c)
     {
-        if (problem.Kind == WalkProblemKind.Unreadable) unreadable.Add(problem.Path.TrimEnd('/'));
-        logger.LogWarning("Scan skipped {Path}: {Kind} ({Message})", problem.Path, problem.Kind, problem.Message);
+        scan.Progress(c.Seen, c.Identified, c.Unmatched, c.Missing, clock.GetUtcNow());
+        var folder = c.Folder is { } path && path.LastIndexOf('/') is var slash and > 0 ? path[..slash] : null;
+        scan.Tally(c.Walked, c.Failed, new ScanSkips(c.SystemFolders, c.ExtrasFolders, c.Unreadable, c.NotVideo, c.Samples, c.Extras, c.Partial), folder);
     }
 
     private static bool Under(string path, List<string> folders) =>
@@ -267,6 +350,17 @@ public sealed class ScanRunner(
     {
         public TimeSpan Prefetch;
         public TimeSpan Identify;
+        public TimeSpan Writes;
+        public string? Folder;
+        public int Walked;
+        public int Failed;
+        public int SystemFolders;
+        public int ExtrasFolders;
+        public int Unreadable;
+        public int NotVideo;
+        public int Samples;
+        public int Extras;
+        public int Partial;
         public int Seen;
         public int Identified;
         public int Unmatched;

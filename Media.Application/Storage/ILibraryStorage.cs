@@ -24,7 +24,7 @@ public interface ILibraryStorage
 
     /// <summary>
     /// Every file under the root, or under one library-relative folder of it. Folders for which
-    /// <paramref name="skipFolder"/> (given the folder's name) says true are not entered. Problems are reported and
+    /// <paramref name="skipFolder"/> (given the folder's library-relative path) says true are not entered. Problems are reported and
     /// skipped; a root that cannot be read throws <see cref="StorageUnavailableException"/>.
     /// </summary>
     IAsyncEnumerable<StoredFile> WalkAsync(string? folder, Func<string, bool> skipFolder, Action<WalkProblem> onProblem, CancellationToken ct);

@@ -119,7 +119,6 @@ public sealed class MatchUnmatchedFileHandler(
     IUnmatchedFileRepository queue, ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files,
     IImportAttemptRepository imports, IMetadataSource tmdb, ILibraryStorageFactory storages, TimeProvider clock)
 {
-    private const int Attempts = 3;
 
     public async Task<Result<MediaFileDto>> Handle(MatchUnmatchedFile cmd, CancellationToken ct)
     {
@@ -140,43 +139,29 @@ public sealed class MatchUnmatchedFileHandler(
         if (stat is null)
             return Error.Conflict("unmatched_file.gone", $"'{entry.Path}' is no longer on disk; nothing was matched. A scan will take it out of the queue.");
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await RecordAsync(library, entry, target.Value, season, episodes, stat, ct);
-            // Two matches to the same new title at once: the loser's insert hits the unique index; it retries and reuses.
-            if (result.IsSuccess || result.Error!.Code is not ("media_item.duplicate" or "season.duplicate" or "episode.duplicate") || attempt == Attempts)
-                return result;
-            if (await queue.FindAsync(cmd.Id, ct) is not { } again || again.Status != UnmatchedStatus.Pending)
-                return UnmatchedFileErrors.AlreadyResolved(cmd.Id);
-            entry = again;
-        }
+        return await RecordAsync(library, entry, target.Value, season, episodes, stat, ct);
     }
 
     private async Task<Result<MediaFileDto>> RecordAsync(
         Library library, UnmatchedFile entry, Target target, int? season, IReadOnlyList<int> episodes, StoredFile stat, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var item = await items.FirstOrDefaultAsync(new MediaItemByTmdbId(target.Type, target.TmdbId), ct);
-        if (item is null)
-        {
-            item = MediaItem.Create(target.Type, target.TmdbId, target.Title, target.OriginalTitle, target.Year, now);
-            items.Add(item);
-        }
-
-        Episode? episode = null;
+        // The title, its season and episode rows: find-or-create in one database operation each (two matches to the
+        // same new title at once both end with the one stored item).
+        var candidate = MediaItem.Create(target.Type, target.TmdbId, target.Title, target.OriginalTitle, target.Year, now);
         if (target.Type == MediaType.Series)
         {
-            var seasonRow = item.EnsureSeason(season!.Value, target.Season!.Name);
+            var seasonRow = candidate.EnsureSeason(season!.Value, target.Season!.Name);
             foreach (var e in target.Season.Episodes) seasonRow.EnsureEpisode(e.Number, e.Title, e.AirDate);
-            // One episode per media file in the model: a multi-episode file is recorded against its first episode.
-            episode = item.FindEpisode(season.Value, episodes[0]);
         }
+        var item = (await items.EnsureAsync(candidate, ct)).Item;
+        var held = target.Type == MediaType.Series ? episodes.Select(n => item.FindEpisode(season!.Value, n)!).ToList() : [];
 
-        var created = MediaFile.Create(library, item, episode, entry.Path, FileState.Verified(stat.Size, now), now);
+        var created = MediaFile.CreateForEpisodes(library, item, held, entry.Path, FileState.Verified(stat.Size, now), now);
         if (created.IsFailure) return created.Error!;
         var file = created.Value;
         files.Add(file);
-        var note = episodes.Count > 1 ? $"Matched to episodes {string.Join(", ", episodes)} of season {season}; recorded against episode {episodes[0]}." : null;
+        var note = episodes.Count > 1 ? $"Matched to episodes {string.Join(", ", episodes)} of season {season}." : null;
         imports.Add(ImportAttempt.Success(ImportMethod.ManualMatch, file.Id, entry.Path, entry.Path, now, note: note));
         var matched = entry.Match(file.Id, now);
         if (matched.IsFailure) return matched.Error!;

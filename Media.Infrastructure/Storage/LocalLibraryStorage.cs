@@ -105,7 +105,7 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
 
                 if (target is DirectoryInfo)
                 {
-                    if (skipFolder(entry.Name)) continue;
+                    if (skipFolder(path)) continue;
                     // A folder reached twice (a link back up, or two links to one place) is walked once.
                     // Only links need resolving: a plain folder's real path is its parent's plus its name.
                     var targetReal = entry.LinkTarget is null ? $"{real.TrimEnd('/')}/{entry.Name}" : RealPath(target.FullName) ?? target.FullName;

@@ -130,8 +130,9 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
 
     private async Task<List<string>> Strings(string sql)
     {
-        var connection = Get<MediaDbContext>().Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(Ct);
+        var database = Get<MediaDbContext>().Database;
+        await database.OpenConnectionAsync(Ct); // through EF, so that its connection interceptors run
+        var connection = database.GetDbConnection();
         await using DbCommand command = connection.CreateCommand();
         command.CommandText = sql;
         var values = new List<string>();

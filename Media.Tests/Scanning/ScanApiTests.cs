@@ -69,7 +69,7 @@ public sealed class ScanApiTests(Provider provider)
         TestFiles.Write(MoviesRoot, "Alien (1979) {imdb-tt0078748}/Alien.1979.mkv", 4000);
         TestFiles.Write(MoviesRoot, "@eaDir/The Matrix (1999).mkv", 10);
         TestFiles.Write(MoviesRoot, ".hidden/Some.Movie.2000.mkv", 10);
-        TestFiles.Write(MoviesRoot, "Featurettes/Making of Heat.mkv", 10);
+        TestFiles.Write(MoviesRoot, "The Matrix (1999)/Featurettes/Making of The Matrix.mkv", 10);
         TestFiles.Write(MoviesRoot, "Totally Unknown Film (2003)/Totally.Unknown.Film.2003.mkv", 5000);
         TestFiles.Write(MoviesRoot, "Matrix/Matrix.mkv", 6000);
 
@@ -117,6 +117,11 @@ public sealed class ScanApiTests(Provider provider)
         var scan = await Scan(_movies);
         Assert.That(scan.GetProperty("status").GetString(), Is.EqualTo("completed"), scan.ToString());
         Assert.That(Counters(scan), Is.EqualTo((6, 4, 2, 0)), "6 videos: 4 identified, 2 queued; junk, samples, extras and NAS folders skipped");
+        var skipped = scan.GetProperty("skipped");
+        Assert.That((skipped.GetProperty("systemFolders").GetInt32(), skipped.GetProperty("extrasFolders").GetInt32(),
+                skipped.GetProperty("notVideo").GetInt32(), skipped.GetProperty("samples").GetInt32(), skipped.GetProperty("partial").GetInt32()),
+            Is.EqualTo((2, 2, 1, 1, 1)), "what was skipped is counted by reason: @eaDir and .hidden; Sample and Featurettes; the nfo; the sample; the .part");
+        Assert.That(scan.GetProperty("filesWalked").GetInt32(), Is.EqualTo(9), "every file the walk met");
         Assert.That(scan.GetProperty("startedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
         Assert.That(scan.GetProperty("finishedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
 
@@ -342,6 +347,7 @@ public sealed class ScanApiTests(Provider provider)
     public async Task Only_one_scan_per_library_at_a_time_unless_the_running_one_was_abandoned()
     {
         var active = Media.Domain.Scans.Scan.Queue(new LibraryId(_shows), null, DateTimeOffset.UtcNow).Value;
+        active.Start(DateTimeOffset.UtcNow); // running in an instance that will die (a queued scan is never abandoned)
         await using (var scope = _api.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();

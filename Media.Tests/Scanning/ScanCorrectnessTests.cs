@@ -128,8 +128,10 @@ public sealed class ScanCorrectnessTests(Provider provider)
     [Test]
     public async Task A_path_too_long_for_a_btree_index_is_stored_and_later_scans_still_work()
     {
-        // 12 folders of 80 CJK characters (240 bytes each): about 2.9 KB of path, past PostgreSQL's btree limit.
-        var folder = string.Join('/', Enumerable.Range(0, 12).Select(i => new string((char)('\u4E00' + i), 80)));
+        // 12 folders of 80 CJK characters (240 bytes each): about 2.9 KB of path, past PostgreSQL's btree limit, in
+        // characters that do not repeat (an index compresses a repetitive value below the limit).
+        var random = new Random(11);
+        var folder = string.Join('/', Enumerable.Range(0, 12).Select(_ => new string(Enumerable.Range(0, 80).Select(_ => (char)random.Next(0x4E00, 0x9FA0)).ToArray())));
         var (library, root) = await Library("movies", ($"{folder}/Unknown Film.mkv", 100), ("Heat (1995).mkv", 101));
 
         var first = await Scan(library);
@@ -243,5 +245,30 @@ public sealed class ScanCorrectnessTests(Provider provider)
         {
             _tmdb.Latency = TimeSpan.Zero;
         }
+    }
+
+    [Test]
+    public async Task A_scan_left_queued_when_an_instance_stopped_runs_when_an_instance_starts()
+    {
+        var (library, _) = await Library("movies", ("Heat (1995).mkv", 100));
+        var waiting = Media.Domain.Scans.Scan.Queue(new LibraryId(library), null, DateTimeOffset.UtcNow.AddHours(-3)).Value;
+        await Db(async db =>
+        {
+            db.Add(waiting);
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        await using var restarted = MediaApiFactory.ForDatabase(provider, _api.ConnectionString, MediaApiFactory.TmdbSettings(_tmdb));
+        using var client = restarted.ClientWithKey(_api.AdminKey);
+        JsonElement scan = default;
+        for (var i = 0; i < 100; i++)
+        {
+            scan = await client.GetFromJsonAsync<JsonElement>($"/v1/scans/{waiting.Id.Value}", MediaApiFactory.Json, Ct);
+            if (scan.GetProperty("status").GetString() is "completed" or "failed") break;
+            await Task.Delay(100, Ct);
+        }
+
+        Completed(scan);
+        Assert.That(await Files(library), Is.EqualTo(new[] { ("Heat (1995).mkv", 949, true) }), "three hours in the queue, and still run, not abandoned");
     }
 }

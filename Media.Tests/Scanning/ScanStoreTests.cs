@@ -1,7 +1,4 @@
-using Media.Application.Scanning;
-using Media.Domain.Imports;
-using Media.Domain.Libraries;
-using Media.Domain.MediaFiles;
+using Media.Application.MediaItems;
 using Media.Domain.MediaItems;
 using Media.Infrastructure.Persistence;
 using Media.Tests.Support;
@@ -10,53 +7,46 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Tests.Scanning;
 
+/// <summary>Find-or-create of media items (issue 11): one atomic database operation per row, on both providers.</summary>
 [TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
 public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
 {
     [Test]
-    public async Task A_new_item_that_another_writer_created_first_is_merged_into_theirs()
+    public async Task Eight_writers_ensuring_the_same_new_series_at_once_end_with_one_item_and_every_episode()
     {
         var at = DateTimeOffset.UtcNow;
-        var library = Library.Create("Shows", LibraryKind.Series, StorageLocation.Create("local", $"/srv/{Guid.NewGuid():N}").Value, at).Value;
-        await InNewScope(async s =>
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(n => InNewScope(async s =>
         {
-            var db = s.GetRequiredService<MediaDbContext>();
-            db.Add(library);
-            await db.SaveChangesAsync(Ct);
-        });
+            // Each writer knows the show with a different episode of season 1, and writer 8 also season 2.
+            var candidate = MediaItem.Series(4242, "Twice Made", null, 2020, at);
+            candidate.EnsureSeason(1).EnsureEpisode(n, $"Episode {n}");
+            if (n == 8) candidate.EnsureSeason(2, "Second").EnsureEpisode(1);
+            return await s.GetRequiredService<IMediaItemRepository>().EnsureAsync(candidate, Ct);
+        })));
 
-        // This scan's unit of work: a new show, one episode, a file of it.
-        var store = Get<IScanStore>();
-        var ours = MediaItem.Series(4242, "Twice Made", null, 2020, at);
-        var episode = ours.EnsureSeason(1).EnsureEpisode(1, "Pilot");
-        store.AddItem(ours);
-        var file = MediaFile.Create(library, ours, episode, "Twice Made/S01E01.mkv", FileState.Verified(10, at), at).Value;
-        store.Add(file, ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, at));
+        Assert.That(results.Select(r => r.Item.Id).Distinct().Count(), Is.EqualTo(1), "every writer got the one stored item");
+        Assert.That(results.Count(r => r.Created), Is.EqualTo(1), "exactly one writer created it");
+        var stored = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaItem>().AsNoTracking()
+            .Include(m => m.Seasons).ThenInclude(x => x.Episodes).Where(m => m.TmdbId == 4242).ToListAsync(Ct));
+        Assert.That(stored, Has.Count.EqualTo(1));
+        Assert.That(stored[0].Seasons.OrderBy(x => x.Number).Select(x => (x.Number, x.Episodes.Count)), Is.EqualTo(new[] { (1, 8), (2, 1) }));
+        Assert.That(stored[0].FindEpisode(1, 3)!.Title, Is.EqualTo("Episode 3"));
+    }
 
-        // Meanwhile another scan saves the same show, with more episodes.
-        var theirs = MediaItem.Series(4242, "Twice Made", null, 2020, at);
-        var season = theirs.EnsureSeason(1);
-        season.EnsureEpisode(1, "Pilot");
-        season.EnsureEpisode(2, "Second");
-        await InNewScope(async s =>
-        {
-            var db = s.GetRequiredService<MediaDbContext>();
-            db.Add(theirs);
-            await db.SaveChangesAsync(Ct);
-        });
+    [Test]
+    public async Task Ensuring_a_known_item_keeps_it_and_takes_newer_episode_details()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var first = MediaItem.Series(777, "Known", null, 2001, at);
+        first.EnsureSeason(1).EnsureEpisode(1);
+        var created = await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(first, Ct));
 
-        var replaced = await store.FlushAsync(Ct);
+        var again = MediaItem.Series(777, "Known again", null, 2001, at);
+        again.EnsureSeason(1).EnsureEpisode(1, "Now with a title", new DateOnly(2001, 2, 3));
+        var ensured = await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(again, Ct));
 
-        Assert.That(replaced.Keys, Is.EqualTo(new[] { ours.Id }));
-        Assert.That(replaced[ours.Id].Id, Is.EqualTo(theirs.Id));
-        var (items, saved) = await InNewScope(async s =>
-        {
-            var db = s.GetRequiredService<MediaDbContext>();
-            return (await db.Set<MediaItem>().AsNoTracking().Where(m => m.TmdbId == 4242).ToListAsync(Ct),
-                    await db.Set<MediaFile>().AsNoTracking().SingleAsync(f => f.Id == file.Id, Ct));
-        });
-        Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { theirs.Id }), "one item: theirs");
-        Assert.That(saved.MediaItemId, Is.EqualTo(theirs.Id));
-        Assert.That(saved.EpisodeId, Is.EqualTo(theirs.FindEpisode(1, 1)!.Id));
+        Assert.That((ensured.Created, ensured.Item.Id, ensured.Item.Title), Is.EqualTo((false, created.Item.Id, "Known")));
+        var episode = ensured.Item.FindEpisode(1, 1)!;
+        Assert.That((episode.Id, episode.Title, episode.AirDate), Is.EqualTo((created.Item.FindEpisode(1, 1)!.Id, "Now with a title", (DateOnly?)new DateOnly(2001, 2, 3))));
     }
 }

@@ -59,8 +59,8 @@ public sealed class UnreadableFolderScanTests(Provider provider) : DatabaseTest(
         var storages = Substitute.For<ILibraryStorageFactory>();
         storages.For(Arg.Any<StorageLocation>()).Returns(new LockedFolderStorage());
         var tmdb = Substitute.For<IMetadataSource>();
-        var runner = new ScanRunner(Get<IScanRepository>(), Get<ILibraryRepository>(), Get<IScanStore>(), storages, tmdb, TimeProvider.System,
-            NullLogger<ScanRunner>.Instance);
+        var runner = new ScanRunner(Get<IScanRepository>(), Get<ILibraryRepository>(), Get<IScanStore>(), storages, tmdb, Get<IScanLedger>(),
+            TimeProvider.System, NullLogger<ScanRunner>.Instance);
         await runner.RunAsync(scan.Id, Ct);
 
         var (done, files) = await InNewScope(async s =>
@@ -73,5 +73,7 @@ public sealed class UnreadableFolderScanTests(Provider provider) : DatabaseTest(
         Assert.That(files[locked.Path], Is.True, "not seen is not gone");
         Assert.That(files[kept.Path], Is.True);
         Assert.That(files[gone.Path], Is.False);
+        Assert.That(done.Skipped.UnreadableFolders, Is.EqualTo(1), "counted on the scan, not only logged");
+        Assert.That(done.Problems.Select(p => (p.Path, p.Kind)), Is.EqualTo(new[] { ("Locked", "unreadable") }));
     }
 }

@@ -78,12 +78,12 @@ public sealed class LocalLibraryStorageTests
     }
 
     [Test]
-    public async Task Walk_SkipsFoldersThePredicateRefuses()
+    public async Task Walk_SkipsFoldersThePredicateRefuses_GivenTheirLibraryRelativePath()
     {
         Write("Movie/movie.mkv");
         Write("Movie/Featurettes/extra.mkv");
         Write(".hidden/x.mkv");
-        var (files, _) = await Walk(skip: name => name.StartsWith('.') || name == "Featurettes");
+        var (files, _) = await Walk(skip: folder => folder.StartsWith('.') || folder == "Movie/Featurettes");
         Assert.That(files.Select(f => f.Path), Is.EqualTo(new[] { "Movie/movie.mkv" }));
     }
 

@@ -22,6 +22,8 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
 {
     protected override IQueryable<MediaItem> Aggregate =>
         Db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery();
+
+    public Task<EnsuredItem> EnsureAsync(MediaItem candidate, CancellationToken ct) => MediaItemUpsert.EnsureAsync(Db, candidate, ct);
 }
 
 internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<MediaFile, MediaFileId>(db), IMediaFileRepository;

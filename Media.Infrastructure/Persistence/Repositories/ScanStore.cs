@@ -7,6 +7,7 @@ using Media.Domain.MediaItems;
 using Media.Domain.Scans;
 using Media.Domain.Unmatched;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Infrastructure.Persistence.Repositories;
 
@@ -16,7 +17,7 @@ internal sealed class ScanRepository(MediaDbContext db) : EfRepository<Scan, Sca
 internal sealed class ScanStore(MediaDbContext db) : IScanStore
 {
     private const int Chunk = 1000;
-    private readonly List<object> _added = [];
+    private readonly List<Pending> _added = [];
 
     public async IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -41,9 +42,10 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
             .ToListAsync(ct);
 
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct) =>
-        db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
+        db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
 
-    public void AddItem(MediaItem item) => db.Add(item);
+    public async Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct) =>
+        (await MediaItemUpsert.EnsureAsync(db, candidate, ct)).Item;
 
     public async Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
     {
@@ -61,10 +63,6 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         await files.ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
     }
 
-    private readonly List<MediaItem> _release = [];
-
-    public void Release(MediaItem item) => _release.Add(item);
-
     public async Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct)
     {
         foreach (var chunk in files.Chunk(Chunk))
@@ -73,7 +71,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
             var ids = sizes.Keys.ToList();
             var entities = await db.Set<MediaFile>().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
             foreach (var file in entities) file.Verified(sizes[file.Id], at);
-            _replaced.AddRange(await SaveAsync(ct));
+            await db.SaveChangesAsync(ct);
             foreach (var file in entities) db.Entry(file).State = EntityState.Detached;
         }
     }
@@ -92,92 +90,82 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     {
         db.Add(file);
         db.Add(import);
-        _added.Add(file);
-        _added.Add(import);
+        _added.Add(new Pending(file.Path, [file, import]));
     }
 
     public void Add(UnmatchedFile file)
     {
         db.Add(file);
-        _added.Add(file);
+        _added.Add(new Pending(file.Path, [file]));
     }
 
     public void Remove(UnmatchedFile file) => db.Remove(file);
 
-    public async Task<IReadOnlyDictionary<MediaItemId, MediaItem>> FlushAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct)
     {
-        var replaced = _replaced.Concat(await SaveAsync(ct)).ToDictionary(r => r.Key, r => r.Value);
-        _replaced.Clear();
-        foreach (var entity in _added) db.Entry(entity).State = EntityState.Detached;
+        var problems = new List<ScanProblem>();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (_added.Count > 0)
+        {
+            // One row the database refuses fails the whole batch: save it again file by file, and report the ones that fail.
+            foreach (var pending in _added) foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
+            await db.SaveChangesAsync(ct); // what else was pending (removed queue entries)
+            foreach (var pending in _added)
+            {
+                foreach (var entity in pending.Entities) db.Add(entity);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException e)
+                {
+                    problems.Add(new ScanProblem(pending.Path, "unstorable", $"The database refused this file: {(e.InnerException ?? e).Message}"));
+                }
+                foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
+            }
+        }
+        foreach (var pending in _added)
+            foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
         _added.Clear();
-        // Movies are never changed by a scan once saved: letting them go keeps change detection cheap as the scan goes on.
-        foreach (var movie in db.ChangeTracker.Entries<MediaItem>().Where(e => e.State == EntityState.Unchanged && e.Entity.Type == MediaType.Movie).ToList())
-            movie.State = EntityState.Detached;
-        foreach (var item in _release)
-        {
-            foreach (var season in item.Seasons.ToList())
-            {
-                foreach (var episode in season.Episodes.ToList()) db.Entry(episode).State = EntityState.Detached;
-                db.Entry(season).State = EntityState.Detached;
-            }
-            db.Entry(item).State = EntityState.Detached;
-        }
-        _release.Clear();
-        return replaced;
+        return problems;
     }
 
-    private readonly List<KeyValuePair<MediaItemId, MediaItem>> _replaced = [];
+    /// <summary>What one file added: its media file and import record, or its queue entry.</summary>
+    private sealed record Pending(string Path, object[] Entities);
+}
 
-    private async Task<List<KeyValuePair<MediaItemId, MediaItem>>> SaveAsync(CancellationToken ct)
+/// <summary>
+/// The scan ledger on a DbContext of its own per call (so it never shares, or waits on, the scan's unit of work):
+/// conditional updates of the scan row.
+/// </summary>
+internal sealed class ScanLedger(IServiceScopeFactory scopes) : IScanLedger
+{
+    public async Task<bool> ClaimAsync(ScanId id, DateTimeOffset at, CancellationToken ct)
     {
-        var replaced = new List<KeyValuePair<MediaItemId, MediaItem>>();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return replaced;
-            }
-            catch (DbUpdateException e) when (attempt < 3 && DbErrors.ToError(e, db)?.Code == "media_item.duplicate")
-            {
-                replaced.AddRange(await MergeDuplicatesAsync(ct));
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        return await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Queued).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, ScanStatus.Running).SetProperty(s => s.StartedAt, at).SetProperty(s => s.HeartbeatAt, at), ct) == 1;
     }
 
-    /// <summary>
-    /// New items that someone else inserted first: their seasons and episodes are merged into the existing item,
-    /// the new files are moved onto it, and the duplicates are let go.
-    /// </summary>
-    private async Task<List<KeyValuePair<MediaItemId, MediaItem>>> MergeDuplicatesAsync(CancellationToken ct)
+    public async Task BeatAsync(ScanId id, DateTimeOffset at, CancellationToken ct)
     {
-        var merged = new List<KeyValuePair<MediaItemId, MediaItem>>();
-        var added = db.ChangeTracker.Entries<MediaItem>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        foreach (var item in added)
-        {
-            var existing = await db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery()
-                .FirstOrDefaultAsync(m => m.Type == item.Type && m.TmdbId == item.TmdbId, ct);
-            if (existing is null) continue;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Running && s.HeartbeatAt < at)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.HeartbeatAt, at), ct);
+    }
 
-            var episodes = new Dictionary<EpisodeId, EpisodeId>();
-            foreach (var season in item.Seasons)
-            {
-                var target = existing.EnsureSeason(season.Number, season.Name);
-                foreach (var episode in season.Episodes) episodes[episode.Id] = target.EnsureEpisode(episode.Number, episode.Title, episode.AirDate).Id;
-            }
-            foreach (var file in db.ChangeTracker.Entries<MediaFile>().Where(f => f.State == EntityState.Added && f.Entity.MediaItemId == item.Id).ToList())
-            {
-                file.Property(f => f.MediaItemId).CurrentValue = existing.Id;
-                if (file.Entity.EpisodeId is { } episode) file.Property(f => f.EpisodeId).CurrentValue = episodes[episode];
-            }
-            foreach (var season in item.Seasons.ToList())
-            {
-                foreach (var episode in season.Episodes.ToList()) db.Entry(episode).State = EntityState.Detached;
-                db.Entry(season).State = EntityState.Detached;
-            }
-            db.Entry(item).State = EntityState.Detached;
-            merged.Add(new(item.Id, existing));
-        }
-        return merged;
+    public async Task FailAsync(ScanId id, string error, DateTimeOffset at, CancellationToken ct)
+    {
+        var text = error.Length <= Scan.MaxErrorLength ? error : error[..Scan.MaxErrorLength];
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        await db.Set<Scan>().Where(s => s.Id == id && (s.Status == ScanStatus.Queued || s.Status == ScanStatus.Running))
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, ScanStatus.Failed).SetProperty(s => s.Error, text)
+                .SetProperty(s => s.FinishedAt, at).SetProperty(s => s.HeartbeatAt, at).SetProperty(s => s.CurrentFolder, (string?)null), ct);
     }
 }

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Media.Application.MediaItems;
+using Media.Domain.MediaItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Media.Infrastructure.Persistence.Repositories;
+
+/// <summary>
+/// Find-or-create of a media item with its seasons and episodes, atomic in the database: each row is an
+/// <c>INSERT ... ON CONFLICT DO NOTHING</c> (PostgreSQL and SQLite speak the same dialect here) on its unique key, then
+/// the stored rows are read. Two writers adding the same title at once both end with the one stored item; nobody
+/// retries on an error code. Known episodes take newer details (title, air date) from the candidate.
+/// </summary>
+internal static class MediaItemUpsert
+{
+    private const int RowsPerStatement = 200;
+
+    public static async Task<EnsuredItem> EnsureAsync(MediaDbContext db, MediaItem candidate, CancellationToken ct)
+    {
+        var sqlite = db.Database.IsSqlite();
+        var inserted = await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at) VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}) " +
+            "ON CONFLICT (type, tmdb_id) DO NOTHING",
+            [candidate.Id.Value, Word(candidate.Type), candidate.TmdbId, candidate.Title, OrNull(db, candidate.OriginalTitle),
+             OrNull(db, candidate.Year), Time(candidate.CreatedAt, sqlite)], ct);
+
+        var itemId = inserted == 1 ? candidate.Id
+            : await db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == candidate.Type && m.TmdbId == candidate.TmdbId).Select(m => m.Id).SingleAsync(ct);
+
+        if (candidate.Seasons.Count > 0)
+        {
+            await ExecuteRowsAsync(db, "INSERT INTO season (id, media_item_id, season_number, name) VALUES ",
+                " ON CONFLICT (media_item_id, season_number) DO UPDATE SET name = COALESCE(excluded.name, season.name)",
+                candidate.Seasons.Select(s => new object[] { s.Id.Value, itemId.Value, s.Number, OrNull(db, s.Name) }), ct);
+            var seasonIds = await db.Set<Season>().AsNoTracking().Where(s => s.MediaItemId == itemId)
+                .ToDictionaryAsync(s => s.Number, s => s.Id, ct);
+            await ExecuteRowsAsync(db, "INSERT INTO episode (id, season_id, episode_number, title, air_date) VALUES ",
+                " ON CONFLICT (season_id, episode_number) DO UPDATE SET title = COALESCE(excluded.title, episode.title), air_date = COALESCE(excluded.air_date, episode.air_date)",
+                candidate.Seasons.SelectMany(s => s.Episodes.Select(e => new object[]
+                    { e.Id.Value, seasonIds[s.Number].Value, e.Number, OrNull(db, e.Title), OrNull(db, e.AirDate) })), ct);
+        }
+
+        var stored = candidate.Type == MediaType.Movie
+            ? await db.Set<MediaItem>().AsNoTracking().SingleAsync(m => m.Id == itemId, ct)
+            : await db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().SingleAsync(m => m.Id == itemId, ct);
+        return new EnsuredItem(stored, inserted == 1);
+    }
+
+    private static async Task ExecuteRowsAsync(MediaDbContext db, string insert, string conflict, IEnumerable<object[]> rows, CancellationToken ct)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            var sql = new StringBuilder(insert);
+            var parameters = new List<object>();
+            foreach (var row in chunk)
+            {
+                if (parameters.Count > 0) sql.Append(", ");
+                sql.Append('(');
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (i > 0) sql.Append(", ");
+                    sql.Append('{').Append(parameters.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
+                    parameters.Add(row[i]);
+                }
+                sql.Append(')');
+            }
+            sql.Append(conflict);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+        }
+    }
+
+    // The model stores enums as snake_case words and, on SQLite, times as UTC ticks (see Converters).
+    private static string Word(MediaType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
+
+    private static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at.ToUniversalTime();
+
+    // EF cannot type a bare null: a null goes as a provider parameter of its own (the column types it).
+    private static object OrNull<T>(MediaDbContext db, T? value)
+    {
+        if (value is not null) return value;
+        var parameter = db.Database.GetDbConnection().CreateCommand().CreateParameter();
+        parameter.Value = DBNull.Value;
+        return parameter;
+    }
+}
