@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using Media.Application.Storage;
 using Media.Domain.Common;
@@ -69,10 +70,13 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
         {
             ct.ThrowIfCancellationRequested();
             var (directory, relative, real) = pending.Pop();
-            List<FileSystemInfo> entries;
+            List<Entry> entries;
             try
             {
-                entries = [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", OneLevel)];
+                // One readdir and, for a file, one stat (its size and time): no FileSystemInfo, no second stat.
+                entries = [.. new FileSystemEnumerable<Entry>(directory, static (ref FileSystemEntry e) => new Entry(
+                    e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0,
+                    e.IsDirectory ? 0 : e.Length, e.IsDirectory ? default : e.LastWriteTimeUtc), OneLevel)];
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -90,50 +94,64 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
                     onProblem(new WalkProblem(path, WalkProblemKind.BadName, "The name is not valid UTF-8; rename it to include it."));
                     continue;
                 }
-                if (entry.FullName.Length > MaxPathLength)
+                var fullName = $"{directory.TrimEnd('/')}/{entry.Name}";
+                if (fullName.Length > MaxPathLength)
                 {
                     onProblem(new WalkProblem(path, WalkProblemKind.PathTooLong, $"The path is longer than {MaxPathLength} characters."));
                     continue;
                 }
 
-                var target = entry;
-                if (entry.LinkTarget is not null)
+                if (entry.IsLink)
                 {
-                    if (ResolveLink(entry, path, realRoot, onProblem) is not { } resolved) continue;
-                    target = resolved;
+                    // Rare: a link is resolved, and followed only inside the root.
+                    FileSystemInfo link = entry.IsDirectory ? new DirectoryInfo(fullName) : new FileInfo(fullName);
+                    if (ResolveLink(link, path, realRoot, onProblem) is not { } resolved) continue;
+                    if (resolved is DirectoryInfo)
+                    {
+                        if (skipFolder(path)) continue;
+                        var linkedReal = RealPath(resolved.FullName) ?? resolved.FullName;
+                        if (!visited.Add(linkedReal))
+                        {
+                            onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, "The link leads to a folder already walked."));
+                            continue;
+                        }
+                        pending.Push((fullName, path, linkedReal));
+                    }
+                    else if (resolved is FileInfo target)
+                    {
+                        StoredFile linked;
+                        try
+                        {
+                            linked = new StoredFile(path, target.Length, new DateTimeOffset(target.LastWriteTimeUtc, TimeSpan.Zero));
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                            onProblem(new WalkProblem(path, WalkProblemKind.Unreadable, e.Message));
+                            continue;
+                        }
+                        yield return linked;
+                    }
+                    continue;
                 }
 
-                if (target is DirectoryInfo)
+                if (entry.IsDirectory)
                 {
                     if (skipFolder(path)) continue;
-                    // A folder reached twice (a link back up, or two links to one place) is walked once.
-                    // Only links need resolving: a plain folder's real path is its parent's plus its name.
-                    var targetReal = entry.LinkTarget is null ? $"{real.TrimEnd('/')}/{entry.Name}" : RealPath(target.FullName) ?? target.FullName;
-                    if (!visited.Add(targetReal))
-                    {
-                        if (entry.LinkTarget is not null) onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, "The link leads to a folder already walked."));
-                        continue;
-                    }
-                    pending.Push((entry.FullName, path, targetReal));
+                    // A plain folder's real path is its parent's plus its name: reached once, walked once.
+                    var folderReal = $"{real.TrimEnd('/')}/{entry.Name}";
+                    if (!visited.Add(folderReal)) continue;
+                    pending.Push((fullName, path, folderReal));
                 }
-                else if (target is FileInfo file)
+                else
                 {
-                    StoredFile stored;
-                    try
-                    {
-                        file.Refresh();
-                        stored = new StoredFile(path, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        onProblem(new WalkProblem(path, WalkProblemKind.Unreadable, e.Message));
-                        continue;
-                    }
-                    yield return stored;
+                    yield return new StoredFile(path, entry.Length, entry.Modified);
                 }
             }
         }
     }
+
+    /// <summary>What the walk needs of a directory entry, read in the enumeration itself.</summary>
+    private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink, long Length, DateTimeOffset Modified);
 
     public Task<StoredFile?> StatAsync(string path, CancellationToken ct)
     {
