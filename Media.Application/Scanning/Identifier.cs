@@ -244,7 +244,10 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     /// </summary>
     private async Task<MediaItem> AddAsync(MediaItem candidate, CancellationToken ct)
     {
-        var item = await store.EnsureItemAsync(candidate, ct);
+        // A movie waits for the batch's one statement; a series is stored at once (its episodes' ids are needed now).
+        MediaItem item;
+        if (candidate.Type == MediaType.Movie) store.AddItem(item = candidate);
+        else item = await store.EnsureItemAsync(candidate, ct);
         var known = await Known(ct);
         if (known.ByTmdb(item.TmdbId) is null) known.Add(new KnownItem(item.Id, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year));
         if (item.Type == MediaType.Series) _loaded[item.Id] = item;

@@ -38,6 +38,12 @@ public interface IScanStore
     /// <summary>The item with its seasons and episodes, untracked.</summary>
     Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);
 
+    /// <summary>
+    /// A new movie, stored with the next flush in one statement for the whole batch (find-or-create: a movie another
+    /// writer stored first is kept, and this scan's files go to it). Until then <see cref="LoadItemAsync"/> returns it.
+    /// </summary>
+    void AddItem(MediaItem movie);
+
     /// <summary>Find-or-create of an item with its seasons and episodes (<see cref="MediaItems.IMediaItemRepository.EnsureAsync"/>): the stored aggregate.</summary>
     Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct);
 

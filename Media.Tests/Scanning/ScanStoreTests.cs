@@ -1,4 +1,8 @@
 using Media.Application.MediaItems;
+using Media.Application.Scanning;
+using Media.Domain.Imports;
+using Media.Domain.Libraries;
+using Media.Domain.MediaFiles;
 using Media.Domain.MediaItems;
 using Media.Infrastructure.Persistence;
 using Media.Tests.Support;
@@ -48,5 +52,40 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
         Assert.That((ensured.Created, ensured.Item.Id, ensured.Item.Title), Is.EqualTo((false, created.Item.Id, "Known")));
         var episode = ensured.Item.FindEpisode(1, 1)!;
         Assert.That((episode.Id, episode.Title, episode.AirDate), Is.EqualTo((created.Item.FindEpisode(1, 1)!.Id, "Now with a title", (DateOnly?)new DateOnly(2001, 2, 3))));
+    }
+
+    [Test]
+    public async Task A_batched_new_movie_that_another_writer_stored_first_is_theirs_and_the_files_follow()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var library = Library.Create("Films", LibraryKind.Movies, StorageLocation.Local($"/srv/{Guid.NewGuid():N}"), at).Value;
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.Add(library);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var store = Get<IScanStore>();
+        var ours = MediaItem.Movie(9191, "Twice", null, 2001, at);
+        store.AddItem(ours);
+        Assert.That((await store.LoadItemAsync(ours.Id, Ct))?.Id, Is.EqualTo(ours.Id), "a waiting movie is found before its batch is saved");
+        var first = MediaFile.Create(library, ours, null, "Twice (2001).mkv", FileState.Verified(1, at), at).Value;
+        store.Add(first, ImportAttempt.Success(ImportMethod.Scan, first.Id, first.Path, first.Path, at));
+        var theirs = await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(MediaItem.Movie(9191, "Twice", null, 2001, at), Ct));
+
+        await store.FlushAsync(Ct);
+        var second = MediaFile.Create(library, ours, null, "copies/Twice.mkv", FileState.Verified(2, at), at).Value;
+        store.Add(second, ImportAttempt.Success(ImportMethod.Scan, second.Id, second.Path, second.Path, at));
+        await store.FlushAsync(Ct);
+
+        var (items, owners) = await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            return (await db.Set<MediaItem>().AsNoTracking().Where(m => m.TmdbId == 9191).Select(m => m.Id).ToListAsync(Ct),
+                    await db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library.Id).Select(f => f.MediaItemId).ToListAsync(Ct));
+        });
+        Assert.That(items, Is.EqualTo(new[] { theirs.Item.Id }));
+        Assert.That(owners, Is.EqualTo(new[] { theirs.Item.Id, theirs.Item.Id }), "both files, before and after the batch, belong to the one item");
+        Assert.That((await store.LoadItemAsync(ours.Id, Ct))?.Id, Is.EqualTo(theirs.Item.Id));
     }
 }

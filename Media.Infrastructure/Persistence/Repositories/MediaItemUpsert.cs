@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Media.Application.MediaItems;
+using Media.Domain.Common;
 using Media.Domain.MediaItems;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,6 +47,31 @@ internal static class MediaItemUpsert
             ? await db.Set<MediaItem>().AsNoTracking().SingleAsync(m => m.Id == itemId, ct)
             : await db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().SingleAsync(m => m.Id == itemId, ct);
         return new EnsuredItem(stored, inserted == 1);
+    }
+
+    /// <summary>
+    /// Many movies at once (a scan's batch): one multi-row insert that skips the ones already stored, then one read of
+    /// their ids. Returns, for each candidate stored under another id (another writer was first), the id kept.
+    /// </summary>
+    public static async Task<Dictionary<MediaItemId, MediaItemId>> EnsureMoviesAsync(MediaDbContext db, IReadOnlyCollection<MediaItem> candidates, CancellationToken ct)
+    {
+        var kept = new Dictionary<MediaItemId, MediaItemId>();
+        if (candidates.Count == 0) return kept;
+        if (candidates.Any(c => c.Seasons.Count > 0)) throw new ArgumentException("Only items without seasons are ensured in bulk.", nameof(candidates));
+        var sqlite = db.Database.IsSqlite();
+        await ExecuteRowsAsync(db, "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at) VALUES ",
+            " ON CONFLICT (type, tmdb_id) DO NOTHING",
+            candidates.Select(c => new object[] { c.Id.Value, Word(c.Type), c.TmdbId, c.Title, OrNull(db, c.OriginalTitle), OrNull(db, c.Year), Time(c.CreatedAt, sqlite) }), ct);
+        foreach (var type in candidates.Select(c => c.Type).Distinct())
+        {
+            var ofType = candidates.Where(c => c.Type == type).ToList();
+            var tmdbIds = ofType.Select(c => c.TmdbId).ToList();
+            var stored = await db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type && tmdbIds.Contains(m.TmdbId))
+                .Select(m => new { m.Id, m.TmdbId }).ToDictionaryAsync(m => m.TmdbId, m => m.Id, ct);
+            foreach (var candidate in ofType)
+                if (stored[candidate.TmdbId] != candidate.Id) kept[candidate.Id] = stored[candidate.TmdbId];
+        }
+        return kept;
     }
 
     private static async Task ExecuteRowsAsync(MediaDbContext db, string insert, string conflict, IEnumerable<object[]> rows, CancellationToken ct)

@@ -41,8 +41,22 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
             .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
             .ToListAsync(ct);
 
-    public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct) =>
-        db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
+    public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct)
+    {
+        if (_pendingItems.TryGetValue(id, out var pending)) return Task.FromResult<MediaItem?>(pending);
+        if (_kept.TryGetValue(id, out var kept)) id = kept;
+        return db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
+    }
+
+    public void AddItem(MediaItem movie)
+    {
+        if (movie.Seasons.Count > 0) throw new ArgumentException("Only items without seasons wait for the batch.", nameof(movie));
+        _pendingItems[movie.Id] = movie;
+    }
+
+    // New movies wait for the batch (one statement for all); a movie another writer stored first is kept under its id.
+    private readonly Dictionary<MediaItemId, MediaItem> _pendingItems = [];
+    private readonly Dictionary<MediaItemId, MediaItemId> _kept = [];
 
     public async Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct) =>
         (await MediaItemUpsert.EnsureAsync(db, candidate, ct)).Item;
@@ -89,6 +103,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     public void Add(MediaFile file, ImportAttempt import)
     {
         db.Add(file);
+        if (_kept.TryGetValue(file.MediaItemId, out var kept)) db.Entry(file).Property(f => f.MediaItemId).CurrentValue = kept;
         db.Add(import);
         _added.Add(new Pending(file.Path, [file, import]));
     }
@@ -104,6 +119,17 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     public async Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct)
     {
         var problems = new List<ScanProblem>();
+        if (_pendingItems.Count > 0)
+        {
+            var kept = await MediaItemUpsert.EnsureMoviesAsync(db, _pendingItems.Values, ct);
+            _pendingItems.Clear();
+            foreach (var (lost, stored) in kept)
+            {
+                _kept[lost] = stored;
+                foreach (var entry in db.ChangeTracker.Entries<MediaFile>().Where(e => e.State == EntityState.Added && e.Entity.MediaItemId == lost))
+                    entry.Property(f => f.MediaItemId).CurrentValue = stored;
+            }
+        }
         try
         {
             await db.SaveChangesAsync(ct);
