@@ -67,7 +67,7 @@ public sealed class DismissUnmatchedFileHandler(IUnmatchedFileRepository files, 
         if (await files.FindAsync(cmd.Id, ct) is not { } file) return UnmatchedFileErrors.NotFound(cmd.Id);
         var dismissed = file.Dismiss(clock.GetUtcNow());
         if (dismissed.IsFailure) return dismissed.Error!;
-        var saved = await files.SaveAsync(ct);
+        var saved = await files.SaveResolutionAsync(file, ct);
         return saved.IsSuccess ? file.To<UnmatchedFileDto>() : saved.Error!;
     }
 }
@@ -146,6 +146,7 @@ public sealed class MatchUnmatchedFileHandler(
             // Two matches to the same new title at once: the loser's insert hits the unique index; it retries and reuses.
             if (result.IsSuccess || result.Error!.Code is not ("media_item.duplicate" or "season.duplicate" or "episode.duplicate") || attempt == Attempts)
                 return result;
+            queue.DiscardChanges(); // this attempt's rows were not saved; the next one starts from the database
             if (await queue.FindAsync(cmd.Id, ct) is not { } again || again.Status != UnmatchedStatus.Pending)
                 return UnmatchedFileErrors.AlreadyResolved(cmd.Id);
             entry = again;
@@ -181,7 +182,7 @@ public sealed class MatchUnmatchedFileHandler(
         var matched = entry.Match(file.Id, now);
         if (matched.IsFailure) return matched.Error!;
 
-        var saved = await queue.SaveAsync(ct);
+        var saved = await queue.SaveResolutionAsync(entry, ct);
         if (saved.IsFailure)
             return saved.Error!.Code == "media_file.duplicate_path"
                 ? Error.Conflict("media_file.duplicate_path", $"'{entry.Path}' is already a media file of this library.")
