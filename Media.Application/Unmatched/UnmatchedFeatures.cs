@@ -87,7 +87,7 @@ public sealed class RefreshSuggestionsHandler(IUnmatchedFileRepository files, IL
         var type = library.Kind == LibraryKind.Movies ? MediaType.Movie : MediaType.Series;
         var (title, year, _) = Identifier.SearchTerms(file.Path, NameParser.Parse(file.Path), type);
         if (string.IsNullOrWhiteSpace(title))
-            return Error.Unprocessable("unmatched_file.no_title", "No title can be read from this file's name to search TMDB with.");
+            return UnmatchedFileErrors.NoTitle();
         IReadOnlyList<MetadataCandidate> candidates;
         try
         {
@@ -138,7 +138,7 @@ public sealed class MatchUnmatchedFileHandler(
 
         var stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
         if (stat is null)
-            return Error.Conflict("unmatched_file.gone", $"'{entry.Path}' is no longer on disk; nothing was matched. A scan will take it out of the queue.");
+            return UnmatchedFileErrors.Gone(entry.Path);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -203,10 +203,10 @@ public sealed class MatchUnmatchedFileHandler(
                     : MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } s) return MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeasonAsync(tmdbId, season!.Value, ct) is not { } details)
-                return Error.Unprocessable("tmdb.unknown_season", $"{s.Title} has no season {season} on TMDB.");
+                return MetadataErrors.UnknownSeason(s.Title, season.Value);
             var missing = episodes.Where(e => details.Episodes.All(x => x.Number != e)).ToList();
             if (missing.Count > 0)
-                return Error.Unprocessable("tmdb.unknown_episode", $"{s.Title} season {season} has no episode {string.Join(", ", missing)} on TMDB.");
+                return MetadataErrors.UnknownEpisodes(s.Title, season.Value, missing);
             return new Target(type, tmdbId, s.Title, s.OriginalTitle, s.Year, details);
         }
         catch (MetadataUnavailableException e)

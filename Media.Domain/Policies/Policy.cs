@@ -155,3 +155,8 @@ public sealed record ImportActions(ImportMethodChoice? Method, NameTemplateId? T
         return new ImportActions(method, template, Last(ActionKind.RemoveTorrent) == "true");
     }
 }
+
+public static class PolicyErrors
+{
+    public static Error NotFound(PolicyId id) => Error.NotFound("policy.not_found", $"Policy {id.Value} does not exist.");
+}

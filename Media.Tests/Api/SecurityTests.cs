@@ -308,6 +308,10 @@ public sealed class SecurityTests
                 requests++;
                 var status = (int)response.StatusCode;
                 var shown = $"{operation.Method} {url[..Math.Min(url.Length, 80)]} {(body is null ? "" : Encoding.UTF8.GetString(body[..Math.Min(body.Length, 80)]))}";
+                if (status >= 400 && response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                    && JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.TryGetProperty("code", out var code)
+                    && !ErrorCodes.Of($"{operation.Method} {operation.Template}").Contains(code.GetString()!))
+                    failures.Add($"{status} with code '{code}' not listed for the operation: {shown}");
                 if (status >= 500) failures.Add($"{status} {shown}: {(await response.Content.ReadAsStringAsync(Ct))[..Math.Min(200, (int)(response.Content.Headers.ContentLength ?? 200))]}");
                 else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json") failures.Add($"{status} without problem details: {shown}");
             }
