@@ -12,7 +12,13 @@ using Media.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root (where appsettings.json is) is the app's own folder, wherever it is started from; a configured one
+// (--contentRoot, ASPNETCORE_CONTENTROOT) still wins.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = ContentRoot.Configured(args) ? null : AppContext.BaseDirectory,
+});
 
 builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
@@ -29,7 +35,11 @@ builder.Services.AddHostedService<DownloadMonitor>();
 builder.Services.AddHostedService<ScanScheduler>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    o.SerializerOptions.Converters.Add(new StrictStringConverter());
+});
+builder.Services.AddSingleton<StrictRequestValues>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
@@ -48,6 +58,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<StrictRequestValues>();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -73,3 +84,11 @@ await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();
 
 public partial class Program;
+
+internal static class ContentRoot
+{
+    public static bool Configured(string[] args) =>
+        args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/contentRoot", StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+}

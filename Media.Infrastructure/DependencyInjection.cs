@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddSingleton<Application.Users.IPasswordHasher, Security.IdentityPasswordHasher>();
         services.AddSingleton<Application.Settings.RuntimeSettings>();
         services.AddSingleton<Application.Downloads.DownloaderBackoff>();
+        services.AddScoped<Application.Downloads.DownloadClients>();
         services.AddSingleton<Application.Imports.IFileTransfer, Storage.LocalFileTransfer>();
         services.AddHttpClient("downloaders", c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false });

@@ -3,21 +3,22 @@ using Media.Application.Downloads;
 namespace Media.Api.Background;
 
 /// <summary>
-/// Polls the download clients (Downloads__PollInterval, default 10 s) and moves jobs along; a client that is down
-/// is retried with a growing pause, up to five minutes.
+/// Polls the download clients (Downloads__PollInterval, default 10 s) and moves jobs along, each job in its own unit of
+/// work (a refused save of one job is logged and ends that job's turn, not the round); a client that is down is retried
+/// with a growing pause. An import silent for Downloads__ImportAbandonedAfter (default 30 minutes) is failed, retryable.
 /// </summary>
 internal sealed class DownloadMonitor(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DownloadMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = configuration.GetValue("Downloads:PollInterval", TimeSpan.FromSeconds(10));
+        var abandonedAfter = configuration.GetValue("Downloads:ImportAbandonedAfter", TimeSpan.FromMinutes(30));
         var pause = interval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<DownloadJobHandler>().PollAsync(stoppingToken);
+                await RoundAsync(scopes, abandonedAfter, logger, stoppingToken);
                 pause = interval;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -27,6 +28,21 @@ internal sealed class DownloadMonitor(IServiceScopeFactory scopes, IConfiguratio
             }
             try { await Task.Delay(pause, stoppingToken); }
             catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>One round: every active job, each in a scope of its own.</summary>
+    public static async Task RoundAsync(IServiceScopeFactory scopes, TimeSpan abandonedAfter, ILogger logger, CancellationToken ct)
+    {
+        IReadOnlyList<Domain.Common.DownloadJobId> active;
+        await using (var scope = scopes.CreateAsyncScope())
+            active = await scope.ServiceProvider.GetRequiredService<ListActiveDownloadJobsHandler>().Handle(new ListActiveDownloadJobs(), ct);
+        foreach (var id in active)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var tracked = await scope.ServiceProvider.GetRequiredService<TrackDownloadJobHandler>().Handle(new TrackDownloadJob(id, abandonedAfter), ct);
+            if (tracked.IsFailure)
+                logger.LogWarning("Download job {Job}: {Code} {Error}", id.Value, tracked.Error!.Code, tracked.Error.Message);
         }
     }
 }

@@ -21,22 +21,22 @@ internal static class DownloadJobEndpoints
         group.MapPost("/{id:guid}/import", Import);
     }
 
-    private static async Task<IResult> List(DownloadJobHandler handler, CancellationToken ct, int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
+    private static async Task<IResult> List(ListDownloadJobsHandler handler, CancellationToken ct, int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
     {
         var request = PageRequest.Create(page, pageSize, sortKey, sortDirection, DownloadJobsPage.SortKeys);
-        return request.IsFailure ? ProblemResults.Problem(request.Error!) : Results.Ok(await handler.ListAsync(request.Value, ct));
+        return request.IsFailure ? ProblemResults.Problem(request.Error!) : Results.Ok(await handler.Handle(new(request.Value), ct));
     }
 
-    private static async Task<IResult> Get(Guid id, DownloadJobHandler handler, CancellationToken ct) =>
-        (await handler.GetAsync(new DownloadJobId(id), ct)).ToHttpResult();
+    private static async Task<IResult> Get(Guid id, GetDownloadJobHandler handler, CancellationToken ct) =>
+        (await handler.Handle(new(new DownloadJobId(id)), ct)).ToHttpResult();
 
-    private static async Task<IResult> Create(DownloadJobRequest request, DownloadJobHandler handler, CancellationToken ct) =>
-        (await handler.CreateAsync(new DownloadJobInput(request.MediaItemId, request.EpisodeIds, request.DownloaderId, request.LibraryId, request.Source, request.Torrent), ct))
+    private static async Task<IResult> Create(DownloadJobRequest request, CreateDownloadJobHandler handler, CancellationToken ct) =>
+        (await handler.Handle(new(new DownloadJobInput(request.MediaItemId, request.EpisodeIds, request.DownloaderId, request.LibraryId, request.Source, request.Torrent)), ct))
             .ToHttpResult(job => Results.CreatedAtRoute("GetDownloadJob", new { id = job.Id }, job));
 
-    private static async Task<IResult> Delete(Guid id, DownloadJobHandler handler, CancellationToken ct) =>
-        (await handler.DeleteAsync(new DownloadJobId(id), ct)).ToHttpResult();
+    private static async Task<IResult> Delete(Guid id, DeleteDownloadJobHandler handler, CancellationToken ct) =>
+        (await handler.Handle(new(new DownloadJobId(id)), ct)).ToHttpResult();
 
-    private static async Task<IResult> Import(Guid id, DownloadJobHandler handler, CancellationToken ct) =>
-        (await handler.ImportAsync(new DownloadJobId(id), ct)).ToHttpResult();
+    private static async Task<IResult> Import(Guid id, ImportDownloadJobHandler handler, CancellationToken ct) =>
+        (await handler.Handle(new(new DownloadJobId(id)), ct)).ToHttpResult();
 }

@@ -42,8 +42,10 @@ internal static class UserEndpoints
     private static async Task<IResult> Login(LoginRequest request, UserHandler handler, LoginThrottle throttle, HttpContext http, CancellationToken ct)
     {
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.RetryAfter(request.Username, address) is { } wait)
+        var (attempt, retryAfter) = throttle.Begin(request.Username, address);
+        if (attempt is null)
         {
+            var wait = retryAfter!.Value;
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                 detail: "Too many failed logins; try again later.", extensions: new Dictionary<string, object?> { ["code"] = "auth.throttled" });
@@ -51,11 +53,10 @@ internal static class UserEndpoints
         var user = await handler.LoginAsync(request.Username, request.Password, ct);
         if (user is null)
         {
-            throttle.Failed(request.Username, address);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: "Unknown username or wrong password.", extensions: new Dictionary<string, object?> { ["code"] = "auth.failed" });
         }
-        throttle.Succeeded(request.Username);
+        throttle.Succeeded(attempt, request.Username);
         return Results.Ok(new LoginResponse(user.ApiKey, user.Id, user.Username, user.Role));
     }
 

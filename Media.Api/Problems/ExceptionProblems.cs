@@ -6,10 +6,13 @@ namespace Media.Api.Problems;
 
 /// <summary>
 /// Exceptions become problem details: a malformed request is the client's 400 (with what was wrong),
-/// anything else is a 500 that says nothing of the internals (the log has the details).
+/// an unreachable database is a 503 with Retry-After, anything else is a 500 that says nothing of the internals (the log has the details).
 /// </summary>
 internal sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
+    /// <summary>How long a client waits before it asks again while the database is down.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails problem;
@@ -22,6 +25,17 @@ internal sealed class ExceptionProblems(IProblemDetailsService problems, ILogger
             };
             if (bad.InnerException is JsonException { Path: { Length: > 0 } path } jsonError)
                 problem.Extensions["errors"] = new Dictionary<string, string[]> { [path.TrimStart('$', '.')] = [jsonError.Message] };
+        }
+        else if (Media.Infrastructure.Persistence.DbErrors.IsUnavailable(exception))
+        {
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable",
+                Detail = "The database cannot be reached right now; try again shortly.",
+                Extensions = { ["code"] = "database.unavailable" },
+            };
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
         }
         else
         {

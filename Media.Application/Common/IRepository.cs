@@ -29,5 +29,12 @@ public interface IRepository<T, in TId> where T : class
     /// <summary>Removes and saves.</summary>
     Task<Result> RemoveAsync(T entity, CancellationToken ct);
 
+    /// <summary>
+    /// Saves every pending change in one transaction. On a refusal nothing is saved and the changes stay pending
+    /// (a later save tries them again): a caller that goes on after a failed save discards them first.
+    /// </summary>
     Task<Result> SaveAsync(CancellationToken ct);
+
+    /// <summary>Forgets every pending change of the unit of work (and every loaded aggregate): for a caller that starts over.</summary>
+    void DiscardChanges();
 }

@@ -14,7 +14,8 @@ public sealed record TransferRequest(
 
 /// <summary>
 /// How it went. A failure has a stable <see cref="ErrorCode"/> (destination_exists, source_missing, hardlink_failed,
-/// verify_failed, permission_denied, invalid_destination) and leaves the disk as it was.
+/// verify_failed, permission_denied, invalid_destination, disk_full, read_only, io_error) and leaves the disk as it was:
+/// no staged file, no folder made for it.
 /// </summary>
 public sealed record TransferOutcome(
     bool Succeeded, ImportMethod Method, long Size, string? ErrorCode = null, string? Message = null, string? Note = null,

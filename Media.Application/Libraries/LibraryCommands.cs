@@ -38,13 +38,28 @@ public sealed class CreateLibraryHandler(ILibraryRepository libraries, TimeProvi
         if (input.IsFailure) return input.Error!;
         var (name, kind, storage) = input.Value;
 
-        // Checked first for a clear message; the unique index still decides under concurrency.
-        if (await libraries.AnyAsync(new LibraryWithRoot(storage), ct)) return LibraryErrors.DuplicateRoot(storage.Root);
+        // Checked first for a clear message; the unique index still decides between two equal roots under concurrency.
+        if (await OverlappingRoot.FindAsync(libraries, storage, except: null, ct) is { } taken) return taken;
 
         var library = Library.Create(name, kind, storage, clock.GetUtcNow());
         if (library.IsFailure) return library.Error!;
         var added = await libraries.AddAsync(library.Value, ct);
         return added.IsSuccess ? library.Value.To<LibraryDto>() : added.Error!;
+    }
+}
+
+/// <summary>A root that is another library's, or inside it, or holds it: the refusal, or null when the root is free.</summary>
+internal static class OverlappingRoot
+{
+    public static async Task<Error?> FindAsync(ILibraryRepository libraries, StorageLocation storage, LibraryId? except, CancellationToken ct)
+    {
+        foreach (var library in await libraries.ListAsync(new AllLibraries(), ct))
+        {
+            if (library.Id == except || !storage.Overlaps(library.Storage)) continue;
+            var stored = StorageLocation.Local(library.Storage.Root).Root; // rows written before roots were normalised
+            return stored == storage.Root ? LibraryErrors.DuplicateRoot(storage.Root) : LibraryErrors.NestedRoot(storage.Root, stored);
+        }
+        return null;
     }
 }
 
@@ -59,8 +74,7 @@ public sealed class UpdateLibraryHandler(ILibraryRepository libraries, IMediaFil
         if (await libraries.FindAsync(cmd.Id, ct) is not { } library) return LibraryErrors.NotFound(cmd.Id);
         var (name, kind, storage) = input.Value;
 
-        if (storage != library.Storage && await libraries.AnyAsync(new LibraryWithRoot(storage), ct))
-            return LibraryErrors.DuplicateRoot(storage.Root);
+        if (storage != library.Storage && await OverlappingRoot.FindAsync(libraries, storage, except: library.Id, ct) is { } taken) return taken;
         var hasFiles = kind != library.Kind && await files.AnyAsync(new MediaFiles.FilesOfLibrary(library.Id), ct);
 
         var updated = library.Update(name, kind, storage, hasFiles);

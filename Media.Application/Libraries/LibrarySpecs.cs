@@ -25,3 +25,9 @@ public sealed class LibraryWithRoot : SingleResultSpecification<Library>
     public LibraryWithRoot(StorageLocation storage) =>
         Query.Where(l => l.Storage.Provider == storage.Provider && l.Storage.Root == storage.Root);
 }
+
+/// <summary>Every library's storage, to check a new root against (a library holds no root inside another's).</summary>
+public sealed class AllLibraries : Specification<Library>
+{
+    public AllLibraries() => Query.AsNoTracking();
+}

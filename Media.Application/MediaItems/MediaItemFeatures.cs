@@ -154,6 +154,12 @@ public static class MetadataErrors
     public static Error Unknown(MediaType type, int tmdbId) =>
         Error.Unprocessable("tmdb.unknown", $"TMDB has no {(type == MediaType.Movie ? "movie" : "series")} with id {tmdbId}.");
 
+    public static Error UnknownSeason(string series, int season) =>
+        Error.Unprocessable("tmdb.unknown_season", $"{series} has no season {season} on TMDB.");
+
+    public static Error UnknownEpisodes(string series, int season, IEnumerable<int> episodes) =>
+        Error.Unprocessable("tmdb.unknown_episode", $"{series} season {season} has no episode {string.Join(", ", episodes)} on TMDB.");
+
     public static Error Unavailable(string detail) =>
         Error.Unavailable("tmdb.unavailable", $"TMDB cannot be asked right now: {detail}");
 }

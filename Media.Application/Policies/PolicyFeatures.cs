@@ -56,7 +56,7 @@ public sealed class PolicyHandler(IPolicyRepository policies, Libraries.ILibrary
     }
 
     public async Task<Result<PolicyDto>> GetAsync(PolicyId id, CancellationToken ct) =>
-        await policies.FindAsync(id, ct) is { } p ? ToDto(p) : Error.NotFound("policy.not_found", $"Policy {id.Value} does not exist.");
+        await policies.FindAsync(id, ct) is { } p ? ToDto(p) : PolicyErrors.NotFound(id);
 
     public async Task<Result<PolicyDto>> CreateAsync(PolicyInput input, CancellationToken ct)
     {
@@ -70,7 +70,7 @@ public sealed class PolicyHandler(IPolicyRepository policies, Libraries.ILibrary
 
     public async Task<Result<PolicyDto>> UpdateAsync(PolicyId id, PolicyInput input, CancellationToken ct)
     {
-        if (await policies.FindAsync(id, ct) is not { } policy) return Error.NotFound("policy.not_found", $"Policy {id.Value} does not exist.");
+        if (await policies.FindAsync(id, ct) is not { } policy) return PolicyErrors.NotFound(id);
         var valid = await ValidateAsync(input with { LibraryId = policy.LibraryId.Value }, ct);
         if (valid.IsFailure) return valid.Error!;
         policy.Change(valid.Value.Name, valid.Value.Rules, valid.Value.Actions);
@@ -79,7 +79,7 @@ public sealed class PolicyHandler(IPolicyRepository policies, Libraries.ILibrary
     }
 
     public async Task<Result> DeleteAsync(PolicyId id, CancellationToken ct) =>
-        await policies.FindAsync(id, ct) is { } p ? await policies.RemoveAsync(p, ct) : Error.NotFound("policy.not_found", $"Policy {id.Value} does not exist.");
+        await policies.FindAsync(id, ct) is { } p ? await policies.RemoveAsync(p, ct) : PolicyErrors.NotFound(id);
 
     private async Task<Result<(string Name, List<Rule> Rules, List<PolicyAction> Actions)>> ValidateAsync(PolicyInput input, CancellationToken ct)
     {
@@ -125,7 +125,7 @@ public sealed class NameTemplateHandler(INameTemplateRepository templates, TimeP
     }
 
     public async Task<Result<NameTemplateDto>> GetAsync(NameTemplateId id, CancellationToken ct) =>
-        await templates.FindAsync(id, ct) is { } t ? ToDto(t) : Error.NotFound("name_template.not_found", $"Name template {id.Value} does not exist.");
+        await templates.FindAsync(id, ct) is { } t ? ToDto(t) : NameTemplateErrors.NotFound(id);
 
     public async Task<Result<NameTemplateDto>> CreateAsync(NameTemplateInput input, CancellationToken ct)
     {
@@ -138,7 +138,7 @@ public sealed class NameTemplateHandler(INameTemplateRepository templates, TimeP
 
     public async Task<Result<NameTemplateDto>> UpdateAsync(NameTemplateId id, NameTemplateInput input, CancellationToken ct)
     {
-        if (await templates.FindAsync(id, ct) is not { } template) return Error.NotFound("name_template.not_found", $"Name template {id.Value} does not exist.");
+        if (await templates.FindAsync(id, ct) is not { } template) return NameTemplateErrors.NotFound(id);
         var valid = Validate(input);
         if (valid.IsFailure) return valid.Error!;
         template.Change(valid.Value.Name, valid.Value.Kind, input.Pattern!);
@@ -147,7 +147,7 @@ public sealed class NameTemplateHandler(INameTemplateRepository templates, TimeP
     }
 
     public async Task<Result> DeleteAsync(NameTemplateId id, CancellationToken ct) =>
-        await templates.FindAsync(id, ct) is { } t ? await templates.RemoveAsync(t, ct) : Error.NotFound("name_template.not_found", $"Name template {id.Value} does not exist.");
+        await templates.FindAsync(id, ct) is { } t ? await templates.RemoveAsync(t, ct) : NameTemplateErrors.NotFound(id);
 
     private static Result<(string Name, TemplateKind Kind)> Validate(NameTemplateInput input)
     {

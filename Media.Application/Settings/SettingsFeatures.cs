@@ -80,6 +80,7 @@ public sealed class SettingsHandler(ISettingsStore store, RuntimeSettings runtim
     {
         Error Invalid(string why) => Error.Validation("value", $"Invalid value for {d.Key}: {why}");
         if (value is not { } v || v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return Invalid("a value is required.");
+        if (v.ValueKind == JsonValueKind.String && Text(v) is { IsFailure: true } unreadable) return Invalid(unreadable.Error!.Message);
         switch (d.Type)
         {
             case SettingType.Integer:
@@ -99,6 +100,15 @@ public sealed class SettingsHandler(ISettingsStore store, RuntimeSettings runtim
                 if (d.Key == "import.recycleFolder" && RelativePath.Normalize(s) is { IsFailure: true } bad) return Invalid(bad.Error!.Message);
                 return s;
         }
+    }
+
+    /// <summary>A string value as text: refused when its bytes are not valid UTF-8 or it holds control characters.</summary>
+    private static Result<string> Text(JsonElement value)
+    {
+        string text;
+        try { text = value.GetString()!; }
+        catch (InvalidOperationException) { return Error.Validation("value", "The text is not valid UTF-8."); }
+        return CleanText.Problem(text) is { } problem ? Error.Validation("value", problem) : text;
     }
 
     private static SettingDto ToDto(SettingDefinition d, string? stored)

@@ -11,4 +11,11 @@ public interface IUnmatchedFileRepository : IRepository<UnmatchedFile, Unmatched
     /// ids come from the covering index alone, and the total from counts the database keeps up to date.
     /// </summary>
     Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, PageRequest page, CancellationToken ct);
+
+    /// <summary>
+    /// Saves the unit of work in which <paramref name="resolved"/> left the queue (matched or dismissed), only if its row
+    /// is still pending in the database: of concurrent resolutions exactly one is saved, the others get
+    /// <c>unmatched_file.already_resolved</c> and save nothing.
+    /// </summary>
+    Task<Result> SaveResolutionAsync(UnmatchedFile resolved, CancellationToken ct);
 }

@@ -67,7 +67,7 @@ public sealed class DismissUnmatchedFileHandler(IUnmatchedFileRepository files, 
         if (await files.FindAsync(cmd.Id, ct) is not { } file) return UnmatchedFileErrors.NotFound(cmd.Id);
         var dismissed = file.Dismiss(clock.GetUtcNow());
         if (dismissed.IsFailure) return dismissed.Error!;
-        var saved = await files.SaveAsync(ct);
+        var saved = await files.SaveResolutionAsync(file, ct);
         return saved.IsSuccess ? file.To<UnmatchedFileDto>() : saved.Error!;
     }
 }
@@ -87,7 +87,7 @@ public sealed class RefreshSuggestionsHandler(IUnmatchedFileRepository files, IL
         var type = library.Kind == LibraryKind.Movies ? MediaType.Movie : MediaType.Series;
         var (title, year, _) = Identifier.SearchTerms(file.Path, NameParser.Parse(file.Path), type);
         if (string.IsNullOrWhiteSpace(title))
-            return Error.Unprocessable("unmatched_file.no_title", "No title can be read from this file's name to search TMDB with.");
+            return UnmatchedFileErrors.NoTitle();
         IReadOnlyList<MetadataCandidate> candidates;
         try
         {
@@ -137,7 +137,7 @@ public sealed class MatchUnmatchedFileHandler(
 
         var stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
         if (stat is null)
-            return Error.Conflict("unmatched_file.gone", $"'{entry.Path}' is no longer on disk; nothing was matched. A scan will take it out of the queue.");
+            return UnmatchedFileErrors.Gone(entry.Path);
 
         return await RecordAsync(library, entry, target.Value, season, episodes, stat, ct);
     }
@@ -166,7 +166,7 @@ public sealed class MatchUnmatchedFileHandler(
         var matched = entry.Match(file.Id, now);
         if (matched.IsFailure) return matched.Error!;
 
-        var saved = await queue.SaveAsync(ct);
+        var saved = await queue.SaveResolutionAsync(entry, ct);
         if (saved.IsFailure)
             return saved.Error!.Code == "media_file.duplicate_path"
                 ? Error.Conflict("media_file.duplicate_path", $"'{entry.Path}' is already a media file of this library.")
@@ -187,10 +187,10 @@ public sealed class MatchUnmatchedFileHandler(
                     : MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } s) return MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeasonAsync(tmdbId, season!.Value, ct) is not { } details)
-                return Error.Unprocessable("tmdb.unknown_season", $"{s.Title} has no season {season} on TMDB.");
+                return MetadataErrors.UnknownSeason(s.Title, season.Value);
             var missing = episodes.Where(e => details.Episodes.All(x => x.Number != e)).ToList();
             if (missing.Count > 0)
-                return Error.Unprocessable("tmdb.unknown_episode", $"{s.Title} season {season} has no episode {string.Join(", ", missing)} on TMDB.");
+                return MetadataErrors.UnknownEpisodes(s.Title, season.Value, missing);
             return new Target(type, tmdbId, s.Title, s.OriginalTitle, s.Year, details);
         }
         catch (MetadataUnavailableException e)

@@ -57,6 +57,15 @@ public sealed class DownloadJob
         return Result.Ok();
     }
 
+    /// <summary>An import in progress reports that it is alive (after each file), so that it is not taken as abandoned.</summary>
+    public void StillImporting(DateTimeOffset at)
+    {
+        if (Status == DownloadStatus.Importing) UpdatedAt = at;
+    }
+
+    /// <summary>An import whose instance stopped reporting for <paramref name="after"/> (it died, or was stopped mid-import).</summary>
+    public bool IsAbandonedImport(DateTimeOffset now, TimeSpan after) => Status == DownloadStatus.Importing && now - UpdatedAt > after;
+
     public Result Imported(DateTimeOffset at)
     {
         if (Status != DownloadStatus.Importing) return DownloadJobErrors.WrongStatus(Id, Status);
@@ -74,8 +83,30 @@ public sealed class DownloadJob
     }
 }
 
+/// <summary>Every refusal about download jobs, one kind per code.</summary>
 public static class DownloadJobErrors
 {
+    public static Error NotFound(DownloadJobId id) => Error.NotFound("download_job.not_found", $"Download job {id.Value} does not exist.");
+
     public static Error WrongStatus(DownloadJobId id, DownloadStatus status) =>
         Error.Conflict("download_job.status", $"Download job {id.Value} is {status.ToString().ToLowerInvariant()}.");
+
+    // A job names other aggregates in its body: one that does not exist makes the request one that cannot be carried out.
+    public static Error UnknownMediaItem(MediaItemId id) =>
+        Error.Unprocessable("download_job.unknown_media_item", $"The media item {id.Value} does not exist.");
+
+    public static Error UnknownLibrary(LibraryId id) =>
+        Error.Unprocessable("download_job.unknown_library", $"The library {id.Value} does not exist.");
+
+    public static Error UnknownDownloader(DownloaderId id) =>
+        Error.Unprocessable("download_job.unknown_downloader", $"The download client {id.Value} does not exist.");
+
+    public static Error DownloaderDisabled(DownloaderId id) =>
+        Error.Unprocessable("download_job.downloader_disabled", $"The download client {id.Value} is disabled.");
+
+    public static Error PolicyRejected(string release, IReadOnlyList<string> reasons) =>
+        Error.Unprocessable("policy.rejected", $"The library's policy rejects '{release}': {string.Join(" ", reasons)}") with
+        {
+            Fields = new Dictionary<string, string[]> { ["reasons"] = [.. reasons] },
+        };
 }

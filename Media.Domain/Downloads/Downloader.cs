@@ -45,4 +45,6 @@ public sealed class Downloader
 public static class DownloaderErrors
 {
     public static Error NotFound(DownloaderId id) => Error.NotFound("downloader.not_found", $"Download client {id.Value} does not exist.");
+
+    public static Error Unreachable(string detail) => Error.Unavailable("downloader.unreachable", detail);
 }

@@ -52,6 +52,8 @@ public static class LibraryErrors
     public static Error NotFound(LibraryId id) => Error.NotFound("library.not_found", $"Library {id.Value} does not exist.");
     public static Error DuplicateRoot(string root) =>
         Error.Conflict("library.duplicate_root", $"Another library already uses the storage root '{root}'.");
+    public static Error NestedRoot(string root, string other) =>
+        Error.Conflict("library.nested_root", $"The storage root '{root}' and another library's root '{other}' hold one another; libraries do not share files.");
     public static Error KindChangeWithFiles(LibraryId id) =>
         Error.Conflict("library.kind_change", $"Library {id.Value} holds files; its kind cannot change.");
 }

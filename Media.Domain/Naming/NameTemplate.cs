@@ -156,3 +156,8 @@ public static partial class TemplateRenderer
     [GeneratedRegex(@"\s{2,}")]
     private static partial Regex Spaces();
 }
+
+public static class NameTemplateErrors
+{
+    public static Error NotFound(NameTemplateId id) => Error.NotFound("name_template.not_found", $"Name template {id.Value} does not exist.");
+}

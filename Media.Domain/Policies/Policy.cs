@@ -129,3 +129,34 @@ public static class PolicyRules
         _ => null,
     };
 }
+
+public enum ImportMethodChoice { Hardlink, Copy, HardlinkOnly }
+
+/// <summary>
+/// What a library's policies say an import does, typed: the method, the name template, whether the torrent goes.
+/// Policies are read in order; the last one that says something about an action decides it.
+/// </summary>
+public sealed record ImportActions(ImportMethodChoice? Method, NameTemplateId? Template, bool RemoveTorrent)
+{
+    public static readonly ImportActions None = new(null, null, false);
+
+    public static ImportActions Of(IEnumerable<Policy> policies)
+    {
+        var actions = policies.SelectMany(p => p.Actions).ToList();
+        string? Last(ActionKind kind) => actions.LastOrDefault(a => a.Kind == kind)?.Value;
+        ImportMethodChoice? method = Last(ActionKind.ImportMethod) switch
+        {
+            "hardlink" => ImportMethodChoice.Hardlink,
+            "copy" => ImportMethodChoice.Copy,
+            "hardlink_only" => ImportMethodChoice.HardlinkOnly,
+            _ => null,
+        };
+        NameTemplateId? template = Guid.TryParse(Last(ActionKind.NameTemplate), out var id) ? new NameTemplateId(id) : null;
+        return new ImportActions(method, template, Last(ActionKind.RemoveTorrent) == "true");
+    }
+}
+
+public static class PolicyErrors
+{
+    public static Error NotFound(PolicyId id) => Error.NotFound("policy.not_found", $"Policy {id.Value} does not exist.");
+}

@@ -93,4 +93,8 @@ public static class UnmatchedFileErrors
     public static Error NotFound(UnmatchedFileId id) => Error.NotFound("unmatched_file.not_found", $"Unmatched file {id.Value} does not exist.");
     public static Error AlreadyResolved(UnmatchedFileId id) =>
         Error.Conflict("unmatched_file.already_resolved", $"Unmatched file {id.Value} is already matched or dismissed.");
+    public static Error Gone(string path) =>
+        Error.Conflict("unmatched_file.gone", $"'{path}' is no longer on disk; nothing was matched. A scan will take it out of the queue.");
+    public static Error NoTitle() =>
+        Error.Unprocessable("unmatched_file.no_title", "No title can be read from this file's name to search TMDB with.");
 }

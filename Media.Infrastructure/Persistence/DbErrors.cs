@@ -45,6 +45,28 @@ internal static class DbErrors
         _ => null,
     };
 
+    /// <summary>
+    /// The database cannot be reached or did not answer in time (an outage, a restart, a full connection pool): an exception
+    /// anywhere in the chain says so. Callers answer 503 and ask the client to retry later.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                    or PostgresErrorCodes.TooManyConnections }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }: // busy or locked after the busy timeout and the retries
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
     private static Error ByIndexName(string? name) => name is not null && Unique.TryGetValue(name, out var error) ? error : Duplicate;
 
     // SQLite names the columns, not the index: "UNIQUE constraint failed: media_item.type, media_item.tmdb_id".

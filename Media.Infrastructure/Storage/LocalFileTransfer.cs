@@ -17,6 +17,10 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
     private const int Eexist = 17;  // the name is taken
     private const int Eperm = 1;
     private const int Eacces = 13;
+    private const int Eio = 5;
+    private const int Enospc = 28;  // no space left on the device
+    private const int Erofs = 30;
+    private const int Edquot = 122; // the user's quota is used up
 
     public async Task<TransferOutcome> TransferAsync(TransferRequest request, CancellationToken ct)
     {
@@ -27,9 +31,12 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
         var destination = Path.GetFullPath(Path.Combine(root, relative.Value));
         if (!File.Exists(request.Source)) return TransferOutcome.Failed(wanted, "source_missing", $"The source '{request.Source}' does not exist.");
 
+        var folder = Path.GetDirectoryName(destination)!;
+        var madeFolder = FirstMissing(folder, root);
+        string? staged = null;
+        var succeeded = false;
         try
         {
-            var folder = Path.GetDirectoryName(destination)!;
             Directory.CreateDirectory(folder);
             if (!Inside(RealPath(folder), RealPath(root)))
                 return TransferOutcome.Failed(wanted, "invalid_destination", "The destination folder leads outside the library root.");
@@ -37,40 +44,37 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
             if (File.Exists(destination) && !request.ReplaceExisting)
             {
                 if (await SameContentAsync(request.Source, destination, ct))
+                {
+                    succeeded = true;
                     return new TransferOutcome(true, wanted, new FileInfo(destination).Length, Note: "The destination already holds this file.", AlreadyThere: true);
+                }
                 return TransferOutcome.Failed(wanted, "destination_exists", $"'{relative.Value}' already exists and is a different file; nothing was overwritten.");
             }
 
-            var staged = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
+            staged = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
             var (method, note, failure) = await StageAsync(request, staged, ct);
             if (failure is not null) return failure;
+            var size = new FileInfo(staged).Length;
+            if (size != new FileInfo(request.Source).Length)
+                return TransferOutcome.Failed(method, "verify_failed", "The staged file's size differs from the source.");
+            string? recycled = null;
+            if (request.ReplaceExisting && File.Exists(destination))
+            {
+                recycled = RecyclePath(root, request.RecycleFolder, relative.Value);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, recycled))!);
+                File.Move(destination, Path.Combine(root, recycled));
+            }
             try
             {
-                var size = new FileInfo(staged).Length;
-                if (size != new FileInfo(request.Source).Length)
-                    return TransferOutcome.Failed(method, "verify_failed", "The staged file's size differs from the source.");
-                string? recycled = null;
-                if (request.ReplaceExisting && File.Exists(destination))
-                {
-                    recycled = RecyclePath(root, request.RecycleFolder, relative.Value);
-                    Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, recycled))!);
-                    File.Move(destination, Path.Combine(root, recycled));
-                }
-                try
-                {
-                    File.Move(staged, destination, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(destination))
-                {
-                    if (recycled is not null) File.Move(Path.Combine(root, recycled), destination);
-                    return TransferOutcome.Failed(method, "destination_exists", $"'{relative.Value}' appeared while importing; nothing was overwritten.");
-                }
-                return new TransferOutcome(true, method, size, Note: note, Recycled: recycled);
+                File.Move(staged, destination, overwrite: false);
             }
-            finally
+            catch (IOException) when (File.Exists(destination))
             {
-                if (File.Exists(staged)) File.Delete(staged);
+                if (recycled is not null) File.Move(Path.Combine(root, recycled), destination);
+                return TransferOutcome.Failed(method, "destination_exists", $"'{relative.Value}' appeared while importing; nothing was overwritten.");
             }
+            succeeded = true;
+            return new TransferOutcome(true, method, size, Note: note, Recycled: recycled);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -84,6 +88,50 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
         {
             return TransferOutcome.Failed(wanted, "source_missing", $"The source vanished during the import: {e.Message}");
         }
+        catch (IOException e)
+        {
+            return IoFailure(wanted, e);
+        }
+        finally
+        {
+            // A failed or cancelled transfer leaves the library as it was: no staged file, no folder made for it.
+            if (staged is not null) TryDelete(staged);
+            if (!succeeded && madeFolder is not null) RemoveIfNoFiles(madeFolder);
+        }
+    }
+
+    /// <summary>An I/O error by its errno (on Unix an IOException's HResult): a full disk, a broken one, a read-only one.</summary>
+    private static TransferOutcome IoFailure(ImportMethod method, IOException e) => e.HResult switch
+    {
+        Enospc or Edquot => TransferOutcome.Failed(method, "disk_full", $"The library's file system is full; nothing was imported: {e.Message}"),
+        Erofs => TransferOutcome.Failed(method, "read_only", $"The library's file system is read-only: {e.Message}"),
+        Eio => TransferOutcome.Failed(method, "io_error", $"The disk reported an I/O error: {e.Message}"),
+        _ => TransferOutcome.Failed(method, "io_error", e.Message),
+    };
+
+    /// <summary>The outermost folder on the way from <paramref name="root"/> to <paramref name="folder"/> that does not exist yet.</summary>
+    private static string? FirstMissing(string folder, string root)
+    {
+        string? missing = null;
+        for (var f = folder; f.Length > root.Length && !Directory.Exists(f); f = Path.GetDirectoryName(f)!) missing = f;
+        return missing;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); }
+        catch (IOException) { /* the disk is failing; a later scan never counts a .partial file */ }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void RemoveIfNoFiles(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any()) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>The new file under its temporary name: a hardlink, or a verified copy (with the reason when a link was wanted).</summary>

@@ -85,12 +85,65 @@ public sealed class LibraryApiTests(Provider provider)
         await AssertProblem(await client.GetAsync("/v1/libraries"), HttpStatusCode.Unauthorized);
     }
 
+    private Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> Snapshot() => DatabaseSnapshot.TakeAsync(_api.Services, CancellationToken.None);
+
+    private async Task AssertUnchanged(IReadOnlyDictionary<string, IReadOnlyList<string>> before) =>
+        Assert.That(DatabaseSnapshot.Differences(before, await Snapshot()), Is.Empty, "nothing changed in the database");
+
     [Test]
     public async Task Viewer_CanRead_ButNotCreate()
     {
         using var viewer = _api.ClientWithKey(await _api.UserWithRoleAsync(Role.ViewerId));
         Assert.That((await viewer.GetAsync("/v1/libraries")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var before = await Snapshot();
         await AssertProblem(await viewer.PostAsJsonAsync("/v1/libraries", ALibrary()), HttpStatusCode.Forbidden);
+        await AssertUnchanged(before);
+    }
+
+    [TestCase("{0}//")]
+    [TestCase("{0}/")]
+    [TestCase("{0}/.")]
+    [TestCase("{0}/./")]
+    [TestCase("{0}/././/")]
+    public async Task Create_SameRootSpelledDifferently_Is409_AndChangesNothing(string spelling)
+    {
+        var root = $"/srv/media/{Guid.NewGuid():N}";
+        await Create(ALibrary(root));
+        var before = await Snapshot();
+        using var response = await _admin.PostAsJsonAsync("/v1/libraries", ALibrary(string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling, root), "series"));
+        await AssertProblem(response, HttpStatusCode.Conflict);
+        Assert.That((await response.JsonAsync()).GetProperty("code").GetString(), Is.EqualTo("library.duplicate_root"));
+        await AssertUnchanged(before);
+    }
+
+    [TestCase("{0}/4k")]
+    [TestCase("{0}//4k/")]
+    [TestCase("{0}/..parent-looking")]
+    public async Task Create_RootInsideAnotherLibrarysRoot_Is409_AndChangesNothing(string inside)
+    {
+        var root = $"/srv/media/{Guid.NewGuid():N}";
+        await Create(ALibrary(root));
+        var before = await Snapshot();
+        using var response = await _admin.PostAsJsonAsync("/v1/libraries", ALibrary(string.Format(System.Globalization.CultureInfo.InvariantCulture, inside, root)));
+        await AssertProblem(response, HttpStatusCode.Conflict);
+        Assert.That((await response.JsonAsync()).GetProperty("code").GetString(), Is.EqualTo("library.nested_root"));
+        await AssertUnchanged(before);
+    }
+
+    [Test]
+    public async Task Create_RootHoldingAnotherLibrarysRoot_Is409_AndASiblingIsFine()
+    {
+        var parent = $"/srv/nest/{Guid.NewGuid():N}";
+        await Create(ALibrary($"{parent}/movies"));
+        var before = await Snapshot();
+        using (var holding = await _admin.PostAsJsonAsync("/v1/libraries", ALibrary(parent + "/")))
+        {
+            await AssertProblem(holding, HttpStatusCode.Conflict);
+            Assert.That((await holding.JsonAsync()).GetProperty("code").GetString(), Is.EqualTo("library.nested_root"));
+        }
+        await AssertUnchanged(before);
+        var sibling = await Create(ALibrary($"{parent}/movies-4k//"));
+        Assert.That(sibling.GetProperty("storage").GetProperty("root").GetString(), Is.EqualTo($"{parent}/movies-4k"), "stored normalised");
     }
 
     [Test]
@@ -158,13 +211,12 @@ public sealed class LibraryApiTests(Provider provider)
     [Test]
     public async Task Create_Invalid_Is400WithEveryFieldError_AndCreatesNothing()
     {
-        var before = (await (await _admin.GetAsync("/v1/libraries?pageSize=1")).JsonAsync()).GetProperty("totalCount").GetInt32();
+        var before = await Snapshot();
         using var response = await _admin.PostAsJsonAsync("/v1/libraries", new { name = "", kind = "films", storage = new { provider = "local", root = "relative/dir" } });
         await AssertProblem(response, HttpStatusCode.BadRequest);
         var errors = (await response.JsonAsync()).GetProperty("errors");
         Assert.That(errors.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "name", "kind", "storage.root" }));
-        var after = (await (await _admin.GetAsync("/v1/libraries?pageSize=1")).JsonAsync()).GetProperty("totalCount").GetInt32();
-        Assert.That(after, Is.EqualTo(before));
+        await AssertUnchanged(before);
     }
 
     [Test]
@@ -189,9 +241,11 @@ public sealed class LibraryApiTests(Provider provider)
     {
         var root = $"/srv/media/{Guid.NewGuid():N}";
         await Create(ALibrary(root));
+        var before = await Snapshot();
         using var response = await _admin.PostAsJsonAsync("/v1/libraries", ALibrary(root + "/", "series"));
         await AssertProblem(response, HttpStatusCode.Conflict);
         Assert.That((await response.JsonAsync()).GetProperty("code").GetString(), Is.EqualTo("library.duplicate_root"));
+        await AssertUnchanged(before);
     }
 
     [Test]
@@ -200,8 +254,10 @@ public sealed class LibraryApiTests(Provider provider)
         var taken = $"/srv/media/{Guid.NewGuid():N}";
         await Create(ALibrary(taken));
         var other = await Create(ALibrary());
-        using var response = await _admin.PutAsJsonAsync($"/v1/libraries/{other.GetProperty("id").GetGuid()}", ALibrary(taken));
+        var before = await Snapshot();
+        using var response = await _admin.PutAsJsonAsync($"/v1/libraries/{other.GetProperty("id").GetGuid()}", ALibrary(taken + "//"));
         await AssertProblem(response, HttpStatusCode.Conflict);
+        await AssertUnchanged(before);
     }
 
     [Test]

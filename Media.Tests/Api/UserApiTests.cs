@@ -211,4 +211,32 @@ public sealed class LoginThrottleTests
         using var address = await client.PostAsJsonAsync("/v1/auth/login", new { username = "someone-else", password = "wrong password" }, ct);
         Assert.That(address.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the address is locked out after 20 failures");
     }
+
+    [Test]
+    public async Task Parallel_wrong_passwords_are_counted_before_the_check_so_at_most_five_are_checked()
+    {
+        var ct = TestContext.CurrentContext.CancellationToken;
+        await using var api = await MediaApiFactory.CreateAsync(Provider.Sqlite);
+        using var admin = api.Admin();
+        using (var created = await admin.PostAsJsonAsync("/v1/users", new { username = "parallel", password = "the real password", role = "Viewer" }, ct))
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var clients = Enumerable.Range(0, 40).Select(_ => api.CreateClient()).ToList();
+        using var start = new SemaphoreSlim(0);
+        var guesses = clients.Select(async (client, i) =>
+        {
+            await start.WaitAsync(ct);
+            using var response = await client.PostAsJsonAsync("/v1/auth/login", new { username = "parallel", password = $"guess number {i}" }, ct);
+            return response.StatusCode;
+        }).ToList();
+        start.Release(guesses.Count);
+        var answers = await Task.WhenAll(guesses);
+        foreach (var client in clients) client.Dispose();
+
+        Assert.That(answers.Count(a => a == HttpStatusCode.Unauthorized), Is.LessThanOrEqualTo(LoginThrottleLimit), "passwords checked");
+        Assert.That(answers.Where(a => a != HttpStatusCode.Unauthorized), Has.All.EqualTo(HttpStatusCode.TooManyRequests));
+        using var right = await api.CreateClient().PostAsJsonAsync("/v1/auth/login", new { username = "parallel", password = "the real password" }, ct);
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the user is locked out");
+    }
+
+    private const int LoginThrottleLimit = 5;
 }

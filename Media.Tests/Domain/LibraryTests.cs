@@ -55,4 +55,30 @@ public sealed class LibraryTests
     [TestCase("a\0b")]
     public void RelativePath_Refuses(string path) =>
         Assert.That(RelativePath.Normalize(path).IsFailure);
+
+    [TestCase("/srv/movies", "/srv/movies")]
+    [TestCase("/srv/movies/", "/srv/movies")]
+    [TestCase("/srv/movies//", "/srv/movies")]
+    [TestCase("/srv//movies", "/srv/movies")]
+    [TestCase("/srv/./movies/.", "/srv/movies")]
+    [TestCase("/", "/")]
+    [TestCase("D:\\media\\", "D:\\media")]
+    public void StorageRoot_IsNormalized(string root, string expected) =>
+        Assert.That(StorageLocation.Local(root).Root, Is.EqualTo(expected));
+
+    [Test]
+    public void StorageRoot_WithParentSegments_IsRefused() =>
+        Assert.That(StorageLocation.Create("local", "/srv/movies/../tv").IsFailure);
+
+    [TestCase("/srv/movies", "/srv/movies", true)]
+    [TestCase("/srv/movies", "/srv/movies/4k", true)]
+    [TestCase("/srv", "/srv/movies", true)]
+    [TestCase("/", "/srv/movies", true)]
+    [TestCase("/srv/movies", "/srv/movies-4k", false)]
+    [TestCase("/srv/movies", "/srv/tv", false)]
+    public void StorageRoots_Overlap_WhenOneHoldsTheOther(string a, string b, bool overlap)
+    {
+        Assert.That(StorageLocation.Local(a).Overlaps(StorageLocation.Local(b)), Is.EqualTo(overlap));
+        Assert.That(StorageLocation.Local(b).Overlaps(StorageLocation.Local(a)), Is.EqualTo(overlap));
+    }
 }

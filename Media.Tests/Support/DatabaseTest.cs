@@ -26,10 +26,13 @@ public abstract class DatabaseTest(Provider provider)
     public async Task CreateDatabase()
     {
         (ConnectionString, _sqliteDirectory) = await TestDatabases.CreateAsync(Provider);
-        _services = TestDatabases.Services(Provider, ConnectionString);
+        _services = TestDatabases.Services(Provider, ConnectionString, configure: ConfigureServices);
         await using var scope = _services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
     }
+
+    /// <summary>Replaces what a fixture needs replaced (an external system's client), after the real registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     [OneTimeTearDown]
     public async Task DropDatabase()
@@ -83,7 +86,7 @@ internal static class TestDatabases
     };
 
     public static ServiceProvider Services(
-        Provider provider, string connectionString, IEnumerable<KeyValuePair<string, string?>>? extra = null)
+        Provider provider, string connectionString, IEnumerable<KeyValuePair<string, string?>>? extra = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(Settings(provider, connectionString))
@@ -96,6 +99,7 @@ internal static class TestDatabases
         services.Scan(s => s.FromAssemblyOf<Media.Application.Libraries.CreateLibraryHandler>()
             .AddClasses(c => c.Where(t => t.Name.EndsWith("Handler", StringComparison.Ordinal)), publicOnly: false)
             .AsSelf().WithScopedLifetime());
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 

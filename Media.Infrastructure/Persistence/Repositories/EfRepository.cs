@@ -54,9 +54,10 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
         }
         catch (DbUpdateException e) when (DbErrors.ToError(e, Db) is { } error)
         {
-            // The unit of work failed as a whole; forget its changes so the context stays usable.
-            Db.ChangeTracker.Clear();
+            // The changes stay pending: a caller that wants to try again says so (DiscardChanges); nothing was saved.
             return error;
         }
     }
+
+    public void DiscardChanges() => Db.ChangeTracker.Clear();
 }

@@ -49,6 +49,32 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<
         var total = await counts.SumAsync(c => c.Count, ct);
         return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, (int)Math.Min(total, int.MaxValue));
     }
+
+    public async Task<Result> SaveResolutionAsync(UnmatchedFile resolved, CancellationToken ct)
+    {
+        var strategy = Db.Database.CreateExecutionStrategy();
+        try
+        {
+            return await strategy.ExecuteAsync(async token =>
+            {
+                await using var transaction = await Db.Database.BeginTransactionAsync(token);
+                // A conditional update claims the row: on PostgreSQL a second claimer waits for the first to commit and
+                // then finds the row no longer pending; SQLite serialises writers, with the same outcome.
+                var claimed = await Db.Set<UnmatchedFile>()
+                    .Where(u => u.Id == resolved.Id && u.Status == UnmatchedStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, u => u.Status), token);
+                if (claimed == 0) return (Result)UnmatchedFileErrors.AlreadyResolved(resolved.Id);
+                await Db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                await transaction.CommitAsync(token);
+                Db.ChangeTracker.AcceptAllChanges();
+                return Result.Ok();
+            }, ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.ToError(e, Db) is { } error)
+        {
+            return error;
+        }
+    }
 }
 
 internal sealed class UserRepository(MediaDbContext db) : EfRepository<User, UserId>(db), IUserRepository
