@@ -30,8 +30,12 @@ builder.Services.AddSingleton<LoginThrottle>();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024); // requests are small JSON
 builder.Services.AddSingleton<ScanQueue>();
 builder.Services.AddSingleton<IScanQueue>(p => p.GetRequiredService<ScanQueue>());
-builder.Services.AddHostedService<ScanWorker>();
-builder.Services.AddHostedService<DownloadMonitor>();
+builder.Services.AddSingleton<ScanWorker>();
+builder.Services.AddHostedService(p => p.GetRequiredService<ScanWorker>());
+builder.Services.AddSingleton<DownloadMonitor>();
+builder.Services.AddHostedService(p => p.GetRequiredService<DownloadMonitor>());
+builder.Services.AddHostedService<SettingsRefresher>();
+builder.Services.AddSingleton(InstanceIdentity.Create());
 builder.Services.AddHostedService<ScanScheduler>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -79,6 +83,7 @@ v1.MapUsers();
 v1.MapDownloaders();
 v1.MapDownloadJobs();
 v1.MapPolicies();
+v1.MapSystem();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using Media.Application.Common;
 using Media.Application.Downloads;
 
 namespace Media.Api.Background;
@@ -6,9 +7,17 @@ namespace Media.Api.Background;
 /// Polls the download clients (Downloads__PollInterval, default 10 s) and moves jobs along, each job in its own unit of
 /// work (a refused save of one job is logged and ends that job's turn, not the round); a client that is down is retried
 /// with a growing pause. An import silent for Downloads__ImportAbandonedAfter (default 30 minutes) is failed, retryable.
+/// Among instances sharing one database, only the leader of the "downloads" role polls (<see cref="ILeadership"/>);
+/// when it dies another takes over at its next round. The jobs' concurrency token stays as a second guard.
 /// </summary>
-internal sealed class DownloadMonitor(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DownloadMonitor> logger) : BackgroundService
+internal sealed class DownloadMonitor(
+    IServiceScopeFactory scopes, ILeadership leadership, IConfiguration configuration, ILogger<DownloadMonitor> logger) : BackgroundService
 {
+    public const string Role = "downloads";
+
+    /// <summary>Whether this instance polled the download clients in its last round.</summary>
+    public bool IsLeader { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = configuration.GetValue("Downloads:PollInterval", TimeSpan.FromSeconds(10));
@@ -18,7 +27,8 @@ internal sealed class DownloadMonitor(IServiceScopeFactory scopes, IConfiguratio
         {
             try
             {
-                await RoundAsync(scopes, abandonedAfter, logger, stoppingToken);
+                IsLeader = await leadership.IsLeaderAsync(Role, stoppingToken);
+                if (IsLeader) await RoundAsync(scopes, abandonedAfter, logger, stoppingToken);
                 pause = interval;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,10 +1,11 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Media.Application.Scanning;
 using Media.Domain.Common;
 
 namespace Media.Api.Background;
 
-/// <summary>Queued scans of this instance, in the order they were asked for.</summary>
+/// <summary>Wakes this instance's worker when a scan is queued here (the queue itself is the scan table).</summary>
 internal sealed class ScanQueue : IScanQueue
 {
     private readonly Channel<ScanId> _channel = Channel.CreateUnbounded<ScanId>(new UnboundedChannelOptions { SingleReader = true });
@@ -14,62 +15,96 @@ internal sealed class ScanQueue : IScanQueue
     public ValueTask EnqueueAsync(ScanId scan, CancellationToken ct) => _channel.Writer.WriteAsync(scan, ct);
 }
 
-/// <summary>Runs queued scans in the background, a few libraries at a time, each in its own scope.</summary>
-internal sealed class ScanWorker(ScanQueue queue, IServiceScopeFactory scopes, ILogger<ScanWorker> logger) : BackgroundService
+/// <summary>
+/// Takes scans from the durable queue (queued rows of the scan table, oldest first), a few at a time, each in its own
+/// scope. Every instance on one database takes from the same queue; a claim (queued to running) makes each scan run
+/// once. A running scan whose lease ran out (Scans__LeaseTimeout, default 15 s without a heartbeat: its instance died)
+/// goes back to the queue and is run again from the start by whoever claims it. Woken at once by a scan queued in this
+/// instance, and otherwise every Scans__PollInterval (default 2 s).
+/// </summary>
+internal sealed class ScanWorker(ScanQueue queue, IServiceScopeFactory scopes, IScanLedger ledger, IConfiguration configuration,
+    TimeProvider clock, ILogger<ScanWorker> logger) : BackgroundService
 {
-    private const int Parallel = 2;
+    private readonly ConcurrentDictionary<ScanId, byte> _running = new();
+
+    /// <summary>The scans this instance is running now.</summary>
+    public IReadOnlyCollection<ScanId> Running => [.. _running.Keys];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var slots = new SemaphoreSlim(Parallel);
-        var running = new List<Task>();
-        await RequeueAsync(stoppingToken);
-        try
+        var slots = Math.Max(1, configuration.GetValue("Scans:Parallel", 2));
+        var poll = configuration.GetValue("Scans:PollInterval", TimeSpan.FromSeconds(2));
+        var lease = configuration.GetValue("Scans:LeaseTimeout", TimeSpan.FromSeconds(15));
+        var tasks = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await foreach (var scan in queue.Reader.ReadAllAsync(stoppingToken))
+            try
             {
-                await slots.WaitAsync(stoppingToken);
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Run(async () =>
+                var expired = await ledger.RequeueExpiredAsync(clock.GetUtcNow() - lease, stoppingToken);
+                if (expired > 0) logger.LogWarning("{Count} running scans lost their instance and went back to the queue", expired);
+                tasks.RemoveAll(t => t.IsCompleted);
+                if (tasks.Count < slots)
                 {
-                    try
+                    foreach (var id in await ledger.QueuedAsync(stoppingToken))
                     {
-                        await using var scope = scopes.CreateAsyncScope();
-                        await scope.ServiceProvider.GetRequiredService<ScanRunner>().RunAsync(scan, stoppingToken);
+                        if (tasks.Count >= slots) break;
+                        if (_running.ContainsKey(id)) continue;
+                        if (await TryRunAsync(id, stoppingToken) is { } started) tasks.Add(started);
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        logger.LogError(e, "Scan {Scan} could not run", scan.Value);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None));
+                }
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "The scan queue could not be read; trying again");
+            }
+            await WaitAsync(poll, tasks, stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-        await Task.WhenAll(running);
+        await Task.WhenAll(tasks);
     }
 
-    /// <summary>
-    /// Scans still queued in the database (this instance stopped before running them) run now: a queued scan is never
-    /// abandoned, so it must never be forgotten either. Claiming (queued to running) makes a scan run once.
-    /// </summary>
-    private async Task RequeueAsync(CancellationToken ct)
+    /// <summary>Claims and starts the scan; null when another instance (or worker) claimed it first.</summary>
+    private async Task<Task?> TryRunAsync(ScanId id, CancellationToken stoppingToken)
     {
+        var claimed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running[id] = 0;
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var runner = scope.ServiceProvider.GetRequiredService<ScanRunner>();
+                await runner.RunAsync(id, stoppingToken, () => claimed.TrySetResult(true));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Scan {Scan} could not run", id.Value);
+            }
+            finally
+            {
+                claimed.TrySetResult(false);
+                _running.TryRemove(id, out _);
+            }
+        }, CancellationToken.None);
+        return await claimed.Task ? run : null;
+    }
+
+    /// <summary>Until the poll interval passes, a scan is queued in this instance, or a slot frees up.</summary>
+    private async Task WaitAsync(TimeSpan poll, List<Task> tasks, CancellationToken ct)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            foreach (var scan in await scope.ServiceProvider.GetRequiredService<IScanRepository>().ListAsync(new QueuedScans(), ct))
-                await queue.EnqueueAsync(scan.Id, ct);
+            var queued = queue.Reader.WaitToReadAsync(wake.Token).AsTask();
+            await Task.WhenAny([Task.Delay(poll, clock, wake.Token), queued, .. tasks]);
+            while (queue.Reader.TryRead(out _)) { }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            logger.LogError(e, "Queued scans could not be read at start-up; they run when this instance next starts");
+            // woken
+        }
+        finally
+        {
+            await wake.CancelAsync();
         }
     }
 }

@@ -79,10 +79,22 @@ public interface IScanStore
 /// </summary>
 public interface IScanLedger
 {
-    /// <summary>Queued to running, for exactly one caller.</summary>
-    Task<bool> ClaimAsync(ScanId id, DateTimeOffset at, CancellationToken ct);
+    /// <summary>
+    /// Queued to running, for exactly one caller in any instance; the claim's time is its token (see <see cref="BeatAsync"/>).
+    /// </summary>
+    Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, CancellationToken ct);
 
-    Task BeatAsync(ScanId id, DateTimeOffset at, CancellationToken ct);
+    /// <summary>Renews the lease of the claim made at <paramref name="claimedAt"/>; false when the scan is no longer this claim's.</summary>
+    Task<bool> BeatAsync(ScanId id, DateTimeOffset claimedAt, DateTimeOffset at, CancellationToken ct);
 
     Task FailAsync(ScanId id, string error, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Queued scans, oldest first: the durable queue every instance takes work from.</summary>
+    Task<IReadOnlyList<ScanId>> QueuedAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Running scans whose lease ran out before <paramref name="expiredBefore"/> (their instance died) go back to the
+    /// queue, to be run again from the start by whoever claims them; a walk never continues half done.
+    /// </summary>
+    Task<int> RequeueExpiredAsync(DateTimeOffset expiredBefore, CancellationToken ct);
 }

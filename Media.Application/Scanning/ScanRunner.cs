@@ -49,20 +49,25 @@ public sealed class ScanRunner(
     public const string SkipSystem = "system";
     public const string SkipExtras = "extras";
 
-    public async Task RunAsync(ScanId id, CancellationToken ct)
+    /// <summary>Runs the scan if this call claims it; false when someone else did (or it is not queued).</summary>
+    public async Task<bool> RunAsync(ScanId id, CancellationToken ct, Action? claimed = null)
     {
-        // Exactly one worker, in any instance, moves a queued scan to running.
-        if (!await ledger.ClaimAsync(id, clock.GetUtcNow(), ct)) return;
-        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var heartbeat = BeatAsync(id, beating.Token);
+        // Exactly one worker, in any instance, moves a queued scan to running; the claim's time is its lease token
+        // (whole milliseconds: what every database stores exactly).
+        var now = clock.GetUtcNow();
+        var claim = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        if (!await ledger.ClaimAsync(id, claim, ct)) return false;
+        claimed?.Invoke();
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = BeatAsync(id, claim, lost);
         string? failure = null;
         try
         {
-            if (await scans.FindAsync(id, ct) is not { } scan) return;
-            var error = await WalkAsync(scan, ct);
+            if (await scans.FindAsync(id, lost.Token) is not { } scan) return true;
+            var error = await WalkAsync(scan, lost.Token);
             if (error is null) scan.Complete(clock.GetUtcNow());
             else scan.Fail(error, clock.GetUtcNow());
-            var saved = await scans.SaveAsync(ct);
+            var saved = await scans.SaveAsync(lost.Token);
             if (saved.IsFailure) failure = $"The scan's results could not be saved: {saved.Error!.Message}";
             logger.LogInformation(
                 "Scan {Scan} of library {Library} {Status}: {Walked} walked, {Seen} seen, {Identified} identified, {Unmatched} unmatched, {Missing} missing, {Failed} failed {Error}",
@@ -73,6 +78,11 @@ public sealed class ScanRunner(
         {
             failure = "The scan was interrupted (the service is stopping).";
         }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            // The lease was lost (this instance stalled and another took the scan over): the scan is theirs now.
+            logger.LogWarning("Scan {Scan} was taken over by another instance; this run stops", id.Value);
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Scan {Scan} failed", id.Value);
@@ -80,22 +90,31 @@ public sealed class ScanRunner(
         }
         finally
         {
-            await beating.CancelAsync();
+            await lost.CancelAsync();
             await heartbeat;
         }
         // Recorded outside the scan's unit of work, which may be what broke: a scan never stays running.
         if (failure is not null) await ledger.FailAsync(id, failure, clock.GetUtcNow(), CancellationToken.None);
+        return true;
     }
 
-    /// <summary>The heartbeat beats on its own while the scan waits on anything: TMDB, the disk, the database.</summary>
-    private async Task BeatAsync(ScanId id, CancellationToken ct)
+    /// <summary>
+    /// The heartbeat (the lease) beats on its own while the scan waits on anything: TMDB, the disk, the database. When
+    /// the scan is no longer this claim's, the run is cancelled.
+    /// </summary>
+    private async Task BeatAsync(ScanId id, DateTimeOffset claim, CancellationTokenSource run)
     {
+        var ct = run.Token;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(HeartbeatEvery, clock, ct);
-                await ledger.BeatAsync(id, clock.GetUtcNow(), ct);
+                if (!await ledger.BeatAsync(id, claim, clock.GetUtcNow(), ct))
+                {
+                    await run.CancelAsync();
+                    return;
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

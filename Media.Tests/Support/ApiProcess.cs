@@ -26,6 +26,8 @@ public sealed class ApiProcess : IAsyncDisposable
     public string AdminKey { get; }
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the process wrote (standard output and error), for a failure message.</summary>
     public string Log
     {

@@ -169,20 +169,21 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 /// </summary>
 internal sealed class ScanLedger(IServiceScopeFactory scopes) : IScanLedger
 {
-    public async Task<bool> ClaimAsync(ScanId id, DateTimeOffset at, CancellationToken ct)
+    public async Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         return await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Queued).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, ScanStatus.Running).SetProperty(s => s.StartedAt, at).SetProperty(s => s.HeartbeatAt, at), ct) == 1;
+            .SetProperty(s => s.Status, ScanStatus.Running).SetProperty(s => s.StartedAt, claimedAt).SetProperty(s => s.HeartbeatAt, claimedAt), ct) == 1;
     }
 
-    public async Task BeatAsync(ScanId id, DateTimeOffset at, CancellationToken ct)
+    public async Task<bool> BeatAsync(ScanId id, DateTimeOffset claimedAt, DateTimeOffset at, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Running && s.HeartbeatAt < at)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.HeartbeatAt, at), ct);
+        DateTimeOffset? claim = claimedAt;
+        return await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Running && s.StartedAt == claim)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.HeartbeatAt, at), ct) == 1;
     }
 
     public async Task FailAsync(ScanId id, string error, DateTimeOffset at, CancellationToken ct)
@@ -193,5 +194,20 @@ internal sealed class ScanLedger(IServiceScopeFactory scopes) : IScanLedger
         await db.Set<Scan>().Where(s => s.Id == id && (s.Status == ScanStatus.Queued || s.Status == ScanStatus.Running))
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, ScanStatus.Failed).SetProperty(s => s.Error, text)
                 .SetProperty(s => s.FinishedAt, at).SetProperty(s => s.HeartbeatAt, at).SetProperty(s => s.CurrentFolder, (string?)null), ct);
+    }
+
+    public async Task<IReadOnlyList<ScanId>> QueuedAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        return await db.Set<Scan>().AsNoTracking().Where(s => s.Status == ScanStatus.Queued).OrderBy(s => s.QueuedAt).Select(s => s.Id).Take(100).ToListAsync(ct);
+    }
+
+    public async Task<int> RequeueExpiredAsync(DateTimeOffset expiredBefore, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        return await db.Set<Scan>().Where(s => s.Status == ScanStatus.Running && s.HeartbeatAt < expiredBefore)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, ScanStatus.Queued), ct);
     }
 }
