@@ -173,4 +173,34 @@ public sealed class ClusterTests
         }
         Assert.That(seen, Is.EqualTo(language), $"in effect on the other instance within 5 s (took {clock.Elapsed.TotalSeconds:F1} s)");
     }
+
+    [Test, Order(4)]
+    public async Task Scans_queued_when_every_instance_stops_all_run_when_instances_start_again()
+    {
+        var libraries = new List<Guid>();
+        var scans = new List<Guid>();
+        using (var client = _instances.First(i => !i.HasExited).Admin())
+        {
+            for (var l = 0; l < 3; l++) libraries.Add(await LibraryAsync(client, Enumerable.Range(41 + l * 5, 5)));
+            _tmdb.Latency = TimeSpan.FromSeconds(1); // the scans are still queued or running when everything stops
+            foreach (var library in libraries) scans.Add(await QueueAsync(client, library));
+        }
+        foreach (var instance in _instances) instance.Kill();
+        _tmdb.Latency = TimeSpan.Zero;
+
+        var settings = MediaApiFactory.TmdbSettings(_tmdb);
+        settings["Scans:LeaseTimeout"] = "00:00:08";
+        settings["Scans:PollInterval"] = "00:00:01";
+        var restarted = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiProcess.StartAsync(_connectionString, _key, settings, Ct)));
+        _instances.AddRange(restarted);
+        using var any = restarted[2].Admin();
+        foreach (var scan in scans)
+        {
+            var done = await FinishedAsync(any, scan, TimeSpan.FromSeconds(60));
+            Assert.That((done.GetProperty("status").GetString(), done.GetProperty("filesIdentified").GetInt32() + done.GetProperty("filesSeen").GetInt32() > 0),
+                Is.EqualTo(("completed", true)), done.ToString());
+        }
+        foreach (var library in libraries)
+            Assert.That(await ScalarAsync($"SELECT count(*) FROM media_file WHERE library_id = '{library}'"), Is.EqualTo(5), "every file of every library, once");
+    }
 }
