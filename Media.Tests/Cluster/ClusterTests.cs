@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Media.Application.Users;
 using Media.Tests.Support;
+using Media.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Media.Tests.Cluster;
@@ -33,9 +36,7 @@ public sealed class ClusterTests
         var server = await PostgresServer.SharedAsync();
         _connectionString = await server.CreateDatabaseAsync(ct: Ct);
         _key = ApiKeys.Generate();
-        var settings = MediaApiFactory.TmdbSettings(_tmdb);
-        settings["Scans:LeaseTimeout"] = "00:00:08";
-        settings["Scans:PollInterval"] = "00:00:01";
+        var settings = Settings();
         // The first instance migrates and creates the admin; the others start on the migrated database.
         _instances.Add(await ApiProcess.StartAsync(_connectionString, _key, settings, Ct));
         var others = await Task.WhenAll(ApiProcess.StartAsync(_connectionString, _key, settings, Ct), ApiProcess.StartAsync(_connectionString, _key, settings, Ct));
@@ -50,6 +51,19 @@ public sealed class ClusterTests
         await _tmdb.DisposeAsync();
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
+
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = MediaApiFactory.TmdbSettings(_tmdb);
+        settings["Scans:LeaseTimeout"] = "00:00:08";
+        settings["Scans:PollInterval"] = "00:00:01";
+        settings["Downloads:PollInterval"] = "00:00:00.500";
+        // One keys folder for all, as the README asks: each instance reads the passwords another stored.
+        settings["Media:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"media-cluster-data-{_dataId}");
+        return settings;
+    }
+
+    private readonly string _dataId = Guid.NewGuid().ToString("N");
 
     /// <summary>Film titles in words, so that no number in them reads as a year or an episode.</summary>
     private static string Words(int n)
@@ -137,7 +151,7 @@ public sealed class ClusterTests
         }
         Assert.That(runner, Is.Not.Null, "some instance runs the scan");
         await Task.Delay(1500, Ct);
-        runner!.Kill(); // kill -9, mid-scan
+        await runner!.KillAsync(); // kill -9, mid-scan
         var survivor = clients[_instances.IndexOf(runner) == 0 ? 1 : 0];
         var killedAt = System.Diagnostics.Stopwatch.StartNew();
         _tmdb.Latency = TimeSpan.Zero;
@@ -185,12 +199,10 @@ public sealed class ClusterTests
             _tmdb.Latency = TimeSpan.FromSeconds(1); // the scans are still queued or running when everything stops
             foreach (var library in libraries) scans.Add(await QueueAsync(client, library));
         }
-        foreach (var instance in _instances) instance.Kill();
+        foreach (var instance in _instances) await instance.KillAsync();
         _tmdb.Latency = TimeSpan.Zero;
 
-        var settings = MediaApiFactory.TmdbSettings(_tmdb);
-        settings["Scans:LeaseTimeout"] = "00:00:08";
-        settings["Scans:PollInterval"] = "00:00:01";
+        var settings = Settings();
         var restarted = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiProcess.StartAsync(_connectionString, _key, settings, Ct)));
         _instances.AddRange(restarted);
         using var any = restarted[2].Admin();
@@ -202,5 +214,95 @@ public sealed class ClusterTests
         }
         foreach (var library in libraries)
             Assert.That(await ScalarAsync($"SELECT count(*) FROM media_file WHERE library_id = '{library}'"), Is.EqualTo(5), "every file of every library, once");
+    }
+
+    [Test, Order(5)]
+    public async Task One_instance_imports_each_completed_download_also_when_the_leader_is_killed()
+    {
+        if (!TorrentDaemon.Installed(Media.Domain.Downloads.DownloaderKind.Transmission)) Assert.Ignore("transmission-daemon is not installed.");
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddMediaInfrastructure(new ConfigurationBuilder().AddInMemoryCollection(
+                new Dictionary<string, string?> { ["Media:DataDirectory"] = Path.Combine(_root, "probe") }).Build())
+            .AddLogging().BuildServiceProvider();
+        await using var daemon = await TorrentDaemon.StartAsync(Media.Domain.Downloads.DownloaderKind.Transmission,
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Media.Application.Downloads.IDownloadClientFactory>(services));
+        var alive = _instances.Where(i => !i.HasExited).ToList();
+        using var client = alive[0].Admin();
+        var library = await client.CreateLibraryAsync("Cluster downloads", "movies", Path.Combine(_root, "downloads-library"), Ct);
+        using var created = await client.PostAsJsonAsync("/v1/downloaders", new
+        {
+            name = "transmission", kind = "transmission", url = daemon.Connection.Url.ToString(),
+            username = daemon.Connection.Username, password = daemon.Connection.Password, enabled = true,
+        }, Ct);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync(Ct));
+        var downloader = (await created.JsonAsync()).GetProperty("id").GetGuid();
+
+        async Task<(Guid Job, string File)> DownloadAsync(int film)
+        {
+            using var item = await client.PostAsJsonAsync("/v1/media-items", new { type = "movie", tmdbId = 10_000 + film }, Ct);
+            // The title may be in the library already (an earlier step scanned it): then its id comes with the 409.
+            var body = await item.JsonAsync();
+            var itemId = item.StatusCode == HttpStatusCode.Created ? body.GetProperty("id").GetGuid() : Guid.Parse(body.GetProperty("existingId").GetString()!);
+            var release = Path.Combine(daemon.DataDirectory, $"Cluster.Film.{film}.1080p-GRP");
+            Directory.CreateDirectory(release);
+            var file = Path.Combine(release, $"cluster.film.{film}.1080p.mkv");
+            await File.WriteAllBytesAsync(file, Enumerable.Range(0, 200_000).Select(b => (byte)(b * film)).ToArray(), Ct);
+            var torrent = await TorrentDaemon.MakeTorrentAsync(release);
+            using var job = await client.PostAsJsonAsync("/v1/download-jobs", new
+            {
+                mediaItemId = itemId, episodeIds = Array.Empty<Guid>(), downloaderId = downloader, libraryId = library, torrent = Convert.ToBase64String(torrent),
+            }, Ct);
+            Assert.That(job.StatusCode, Is.EqualTo(HttpStatusCode.Created), await job.Content.ReadAsStringAsync(Ct));
+            return ((await job.JsonAsync()).GetProperty("id").GetGuid(), file);
+        }
+
+        async Task<ApiProcess> LeaderAsync()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                foreach (var instance in _instances.Where(x => !x.HasExited))
+                {
+                    using var c = instance.Admin();
+                    var state = await c.GetFromJsonAsync<JsonElement>("/v1/system/instance", MediaApiFactory.Json, Ct);
+                    if (state.GetProperty("downloadMonitorLeader").GetBoolean()) return instance;
+                }
+                await Task.Delay(200, Ct);
+            }
+            Assert.Fail("No instance leads the download monitor.");
+            return null!;
+        }
+
+        async Task<JsonElement> ImportedAsync(HttpClient c, Guid job)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                var state = await c.GetFromJsonAsync<JsonElement>($"/v1/download-jobs/{job}", MediaApiFactory.Json, Ct);
+                if (state.GetProperty("status").GetString() is "imported" or "failed") return state;
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail($"The job stayed {state}");
+                await Task.Delay(200, Ct);
+            }
+        }
+
+        var leader = await LeaderAsync();
+        var (first, firstFile) = await DownloadAsync(51);
+        Assert.That((await ImportedAsync(client, first)).GetProperty("status").GetString(), Is.EqualTo("imported"));
+
+        // The leader dies with the second download in flight: another instance takes the lead and imports it.
+        var (second, secondFile) = await DownloadAsync(52);
+        await leader.KillAsync();
+        using var survivor = _instances.First(i => !i.HasExited).Admin();
+        var done = await ImportedAsync(survivor, second);
+        Assert.That(done.GetProperty("status").GetString(), Is.EqualTo("imported"), done.ToString());
+        Assert.That(await LeaderAsync(), Is.Not.SameAs(leader));
+
+        foreach (var (job, source) in new[] { (first, firstFile), (second, secondFile) })
+        {
+            var imports = (await survivor.GetFromJsonAsync<JsonElement>($"/v1/imports?downloadJobId={job}", MediaApiFactory.Json, Ct)).GetProperty("items").EnumerateArray().ToList();
+            Assert.That(imports.Select(i => (i.GetProperty("method").GetString(), i.GetProperty("succeeded").GetBoolean())), Is.EqualTo(new[] { ("hardlink", true) }), "one import record per file");
+            var destination = Path.Combine(_root, "downloads-library", imports[0].GetProperty("destinationPath").GetString()!);
+            Assert.That(TestFiles.Inode(destination), Is.EqualTo(TestFiles.Inode(source)), "one hardlink of the downloaded file");
+        }
+        Assert.That(await ScalarAsync($"SELECT count(*) FROM media_file WHERE library_id = '{library}'"), Is.EqualTo(2));
     }
 }

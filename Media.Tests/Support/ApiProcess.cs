@@ -123,6 +123,13 @@ public sealed class ApiProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
     }
 
+    /// <summary>Kills the process (SIGKILL) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();
