@@ -29,17 +29,34 @@ function Install-TestDependencies {
     if (-not (Test-Path '/usr/bin/transmission-daemon')) { $missing += 'transmission-daemon' }
     if (-not (Test-Path '/usr/bin/transmission-create')) { $missing += 'transmission-cli' }
     if (-not (Test-Path '/usr/bin/qbittorrent-nox')) { $missing += 'qbittorrent-nox' }
-    if ($missing.Count -eq 0) { return }
-    $isRoot = (Test-Command 'id') -and ((& id -u) -eq '0')
-    if (-not ((Test-Command 'apt-get') -and $isRoot)) {
-        Write-Warning "Missing Debian packages: $($missing -join ', '). Install them (as root: apt-get install $($missing -join ' ')); tests that need them will fail."
-        return
+    # The azure-blob adapter is tested against Azurite, from the npm registry; node and npm come from Debian.
+    $needAzurite = -not $env:MEDIA_TEST_AZURITE -and -not (Test-Path $AzuriteBin)
+    if ($needAzurite -and -not (Test-Command 'npm')) { $missing += 'nodejs'; $missing += 'npm' }
+    if ($missing.Count -gt 0) {
+        $isRoot = (Test-Command 'id') -and ((& id -u) -eq '0')
+        if (-not ((Test-Command 'apt-get') -and $isRoot)) {
+            Write-Warning "Missing Debian packages: $($missing -join ', '). Install them (as root: apt-get install $($missing -join ' ')); tests that need them will fail or be skipped."
+        } else {
+            Write-Host "Installing $($missing -join ', ') with apt-get..."
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            & apt-get update -qq | Out-Null
+            & apt-get install -y -qq --no-install-recommends @missing | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)." }
+        }
     }
-    Write-Host "Installing $($missing -join ', ') with apt-get..."
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get update -qq | Out-Null
-    & apt-get install -y -qq --no-install-recommends @missing | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)." }
+    if ($needAzurite) { Install-Azurite }
+}
+
+# Azurite (the Azure Storage emulator) into .tools/azurite, where the tests look for it; without it their tests are skipped.
+$AzuriteVersion = '3.37.0'
+$AzuriteBin = Join-Path $PSScriptRoot '.tools/azurite/node_modules/.bin/azurite-blob'
+function Install-Azurite {
+    if (-not (Test-Command 'npm')) { Write-Warning 'npm is missing: the Azure Blob Storage tests will be skipped.'; return }
+    Write-Host "Installing azurite $AzuriteVersion with npm into .tools/azurite..."
+    $folder = Join-Path $PSScriptRoot '.tools/azurite'
+    New-Item -ItemType Directory -Force -Path $folder | Out-Null
+    & npm install --prefix $folder --no-audit --no-fund --loglevel=error "azurite@$AzuriteVersion" | Out-Null
+    if ($LASTEXITCODE -ne 0) { Write-Warning "npm install azurite@$AzuriteVersion failed ($LASTEXITCODE): the Azure Blob Storage tests will be skipped." }
 }
 
 function Invoke-Tests {
@@ -70,7 +87,7 @@ function Invoke-Benchmarks {
     Remove-Item $output -ErrorAction SilentlyContinue
     $env:MEDIA_BENCH_OUTPUT = $output
     $env:Logging__LogLevel__Default = 'Warning' # the hosts under test stay quiet; the figures are the output
-    if ($quick) { $env:MEDIA_BENCH_UNMATCHED_ROWS = '100000'; $env:MEDIA_BENCH_FILES = '10000'; $env:MEDIA_BENCH_COPY_KB = '256' }
+    if ($quick) { $env:MEDIA_BENCH_UNMATCHED_ROWS = '100000'; $env:MEDIA_BENCH_FILES = '10000'; $env:MEDIA_BENCH_COPY_KB = '256'; $env:MEDIA_BENCH_BLOBS = '2000' }
     & dotnet test Media.Tests/Media.Tests.csproj -c Release --filter 'TestCategory=Benchmark' --logger 'console;verbosity=normal'
     $code = $LASTEXITCODE
     if (Test-Path $output) {

@@ -32,7 +32,10 @@ public static class DependencyInjection
         services.AddSingleton<Application.Settings.RuntimeSettings>();
         services.AddSingleton<Application.Downloads.DownloaderBackoff>();
         services.AddScoped<Application.Downloads.DownloadClients>();
-        services.AddSingleton<Application.Imports.IFileTransfer, Storage.LocalFileTransfer>();
+        services.AddSingleton<Storage.AzureBlobClients>();
+        services.AddSingleton<Storage.LocalFileTransfer>();
+        services.AddSingleton<Storage.AzureBlobFileTransfer>();
+        services.AddSingleton<Application.Imports.IFileTransfer, Storage.StorageFileTransfer>();
         services.AddHttpClient("downloaders", c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false });
         services.AddSingleton<Application.Downloads.IDownloadClientFactory, Downloaders.DownloadClientFactory>();
@@ -41,7 +44,7 @@ public static class DependencyInjection
         services.AddSingleton<Application.Downloads.ISecretProtector, Security.DataProtectionSecrets>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LocalLibraryStorageFactory>();
+        services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LibraryStorageFactory>();
         services.AddTmdb(configuration);
         return services;
     }

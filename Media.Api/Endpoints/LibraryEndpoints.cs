@@ -6,11 +6,11 @@ using Media.Domain.Users;
 
 namespace Media.Api.Endpoints;
 
-public sealed record StorageRequest(string? Provider, string? Root);
+public sealed record StorageRequest(string? Provider, string? Root, string? ConnectionString = null);
 
 public sealed record LibraryRequest(string? Name, string? Kind, StorageRequest? Storage)
 {
-    internal LibraryInput ToInput() => new(Name, Kind, Storage?.Provider, Storage?.Root);
+    internal LibraryInput ToInput() => new(Name, Kind, Storage?.Provider, Storage?.Root, Storage?.ConnectionString);
 }
 
 internal static class LibraryEndpoints

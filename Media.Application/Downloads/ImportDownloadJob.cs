@@ -197,7 +197,7 @@ public sealed class ImportSubtitlesHandler(ILibraryRepository libraries, IFileTr
             // "movie.en.srt" beside "movie.mkv" keeps ".en"; a lone "English.srt" in a Subs folder keeps its name as the tag.
             var tags = name.StartsWith(videoName + ".", StringComparison.OrdinalIgnoreCase) ? name[(videoName.Length + 1)..] : name;
             var target = $"{Path.ChangeExtension(cmd.Destination, null)}.{tags}";
-            var outcome = await transfer.TransferAsync(new TransferRequest(Path.Combine(cmd.Download.SavePath, subtitle.Path), library.Storage.Root, target,
+            var outcome = await transfer.TransferAsync(new TransferRequest(Path.Combine(cmd.Download.SavePath, subtitle.Path), library.Storage, target,
                 cmd.Mode ?? TransferMode.PreferHardlink), ct);
             if (!outcome.Succeeded) logger.LogWarning("Subtitle {Subtitle} not imported: {Code} {Error}", subtitle.Path, outcome.ErrorCode, outcome.Message);
         }

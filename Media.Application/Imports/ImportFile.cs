@@ -69,7 +69,7 @@ public sealed class ImportFileHandler(
         var current = await files.FirstOrDefaultAsync(new MediaFileAt(library.Id, destination), ct);
         var upgrade = current is not null && current.MediaItemId == item.Id && current.EpisodeId == episodes.FirstOrDefault().Episode?.Id;
         var outcome = await transfer.TransferAsync(new TransferRequest(
-            cmd.SourcePath, library.Storage.Root, destination, mode, ReplaceExisting: upgrade,
+            cmd.SourcePath, library.Storage, destination, mode, ReplaceExisting: upgrade,
             RecycleFolder: settings["import.recycleFolder"] ?? ".recycle"), ct);
         if (!outcome.Succeeded) return await FailAsync(outcome.Method, outcome.ErrorCode!, outcome.Message!, cmd, destination, now, ct);
 

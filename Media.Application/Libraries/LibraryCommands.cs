@@ -1,14 +1,19 @@
 using Media.Application.Common;
+using Media.Application.Downloads;
 using Media.Application.MediaFiles;
 using Media.Domain.Common;
 using Media.Domain.Libraries;
 
 namespace Media.Application.Libraries;
 
-/// <summary>What a client sends to create or replace a library, as raw values: checking them is this layer's job.</summary>
-public sealed record LibraryInput(string? Name, string? Kind, string? StorageProvider, string? StorageRoot)
+/// <summary>
+/// What a client sends to create or replace a library, as raw values: checking them is this layer's job.
+/// <see cref="StorageConnectionString"/> is write-only: it is encrypted here and never shown again; left out on a
+/// replace of an object-store library, the stored one stays.
+/// </summary>
+public sealed record LibraryInput(string? Name, string? Kind, string? StorageProvider, string? StorageRoot, string? StorageConnectionString = null)
 {
-    internal Result<(string Name, LibraryKind Kind, StorageLocation Storage)> Validate()
+    internal Result<(string Name, LibraryKind Kind, StorageLocation Storage)> Validate(ISecretProtector secrets, StorageLocation? current = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(Name)) errors["name"] = ["A name is required."];
@@ -19,22 +24,37 @@ public sealed record LibraryInput(string? Name, string? Kind, string? StoragePro
         else if (!Enum.TryParse(Kind, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || Kind.Any(char.IsDigit))
             errors["kind"] = [$"Unknown kind '{Kind}': movies or series."];
 
-        var storage = StorageLocation.Create(StorageProvider, StorageRoot);
+        var storage = StorageLocation.Create(StorageProvider, StorageRoot, ProtectedConnectionString(secrets, current, errors));
         if (storage.IsFailure)
-            foreach (var (field, messages) in storage.Error!.Fields!) errors[field] = messages;
+            foreach (var (field, messages) in storage.Error!.Fields!) errors.TryAdd(field, messages);
 
         if (errors.Count > 0) return Error.Validation("validation", "The library is invalid.", errors);
         return (Name!.Trim(), kind, storage.Value);
+    }
+
+    // A new secret is checked for its shape, then encrypted; none given keeps the stored one of the same provider.
+    private string? ProtectedConnectionString(ISecretProtector secrets, StorageLocation? current, Dictionary<string, string[]> errors)
+    {
+        var provider = StorageProvider?.Trim().ToLowerInvariant();
+        if (StorageConnectionString is null)
+            return current is not null && current.Provider == provider ? current.ProtectedConnectionString : null;
+        if (provider != StorageLocation.AzureBlobProvider) return ""; // refused by the storage location, never stored
+        if (BlobConnectionString.Problem(StorageConnectionString) is { } problem)
+        {
+            errors["storage.connectionString"] = [problem];
+            return null;
+        }
+        return secrets.Protect(StorageConnectionString.Trim());
     }
 }
 
 public sealed record CreateLibrary(LibraryInput Input);
 
-public sealed class CreateLibraryHandler(ILibraryRepository libraries, TimeProvider clock)
+public sealed class CreateLibraryHandler(ILibraryRepository libraries, ISecretProtector secrets, TimeProvider clock)
 {
     public async Task<Result<LibraryDto>> Handle(CreateLibrary cmd, CancellationToken ct)
     {
-        var input = cmd.Input.Validate();
+        var input = cmd.Input.Validate(secrets);
         if (input.IsFailure) return input.Error!;
         var (name, kind, storage) = input.Value;
 
@@ -56,7 +76,8 @@ internal static class OverlappingRoot
         foreach (var library in await libraries.ListAsync(new AllLibraries(), ct))
         {
             if (library.Id == except || !storage.Overlaps(library.Storage)) continue;
-            var stored = StorageLocation.Local(library.Storage.Root).Root; // rows written before roots were normalised
+            // Local rows written before roots were normalised are compared normalised; blob roots are stored as given.
+            var stored = library.Storage.Provider == StorageLocation.LocalProvider ? StorageLocation.Local(library.Storage.Root).Root : library.Storage.Root;
             return stored == storage.Root ? LibraryErrors.DuplicateRoot(storage.Root) : LibraryErrors.NestedRoot(storage.Root, stored);
         }
         return null;
@@ -65,16 +86,17 @@ internal static class OverlappingRoot
 
 public sealed record UpdateLibrary(LibraryId Id, LibraryInput Input);
 
-public sealed class UpdateLibraryHandler(ILibraryRepository libraries, IMediaFileRepository files)
+public sealed class UpdateLibraryHandler(ILibraryRepository libraries, IMediaFileRepository files, ISecretProtector secrets)
 {
     public async Task<Result<LibraryDto>> Handle(UpdateLibrary cmd, CancellationToken ct)
     {
-        var input = cmd.Input.Validate();
+        if (await libraries.FindAsync(cmd.Id, ct) is not { } library)
+            return cmd.Input.Validate(secrets) is { IsFailure: true } invalid ? invalid.Error! : LibraryErrors.NotFound(cmd.Id);
+        var input = cmd.Input.Validate(secrets, library.Storage);
         if (input.IsFailure) return input.Error!;
-        if (await libraries.FindAsync(cmd.Id, ct) is not { } library) return LibraryErrors.NotFound(cmd.Id);
         var (name, kind, storage) = input.Value;
 
-        if (storage != library.Storage && await OverlappingRoot.FindAsync(libraries, storage, except: library.Id, ct) is { } taken) return taken;
+        if (!storage.SamePlaceAs(library.Storage) && await OverlappingRoot.FindAsync(libraries, storage, except: library.Id, ct) is { } taken) return taken;
         var hasFiles = kind != library.Kind && await files.AnyAsync(new MediaFiles.FilesOfLibrary(library.Id), ct);
 
         var updated = library.Update(name, kind, storage, hasFiles);

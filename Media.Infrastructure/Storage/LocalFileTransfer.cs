@@ -27,7 +27,7 @@ internal sealed partial class LocalFileTransfer : IFileTransfer
         var wanted = request.Mode == TransferMode.Copy ? ImportMethod.Copy : ImportMethod.Hardlink;
         var relative = RelativePath.Normalize(request.Destination, "destination");
         if (relative.IsFailure) return TransferOutcome.Failed(wanted, "invalid_destination", relative.Error!.Message);
-        var root = Path.GetFullPath(request.LibraryRoot);
+        var root = Path.GetFullPath(request.Library.Root);
         var destination = Path.GetFullPath(Path.Combine(root, relative.Value));
         if (!File.Exists(request.Source)) return TransferOutcome.Failed(wanted, "source_missing", $"The source '{request.Source}' does not exist.");
 

@@ -19,6 +19,7 @@ public sealed class LocalFileTransferTests
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
     private string Downloads => Path.Combine(_dir, "downloads");
     private string Library => Path.Combine(_dir, "library");
+    private Media.Domain.Libraries.StorageLocation InLibrary => Media.Domain.Libraries.StorageLocation.Local(Library);
 
     [SetUp]
     public void Create()
@@ -53,7 +54,7 @@ public sealed class LocalFileTransferTests
     public async Task Hardlinks_on_the_same_file_system()
     {
         var source = Source("movie.mkv");
-        var outcome = await _transfer.TransferAsync(new(source, Library, "Movie (2000)/Movie (2000).mkv", TransferMode.PreferHardlink), Ct);
+        var outcome = await _transfer.TransferAsync(new(source, InLibrary, "Movie (2000)/Movie (2000).mkv", TransferMode.PreferHardlink), Ct);
         Assert.That((outcome.Succeeded, outcome.Method, outcome.Size, outcome.Note), Is.EqualTo((true, ImportMethod.Hardlink, 4096L, (string?)null)));
         var destination = Path.Combine(Library, "Movie (2000)/Movie (2000).mkv");
         Assert.That(TestFiles.Inode(destination), Is.EqualTo(TestFiles.Inode(source)), "the same inode");
@@ -64,7 +65,7 @@ public sealed class LocalFileTransferTests
     public async Task A_forced_copy_is_byte_identical_and_a_different_inode()
     {
         var source = Source("movie.mkv", fill: 42, size: 3 * 1024 * 1024 + 17);
-        var outcome = await _transfer.TransferAsync(new(source, Library, "M/M.mkv", TransferMode.Copy), Ct);
+        var outcome = await _transfer.TransferAsync(new(source, InLibrary, "M/M.mkv", TransferMode.Copy), Ct);
         Assert.That((outcome.Succeeded, outcome.Method), Is.EqualTo((true, ImportMethod.Copy)));
         var destination = Path.Combine(Library, "M/M.mkv");
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(File.ReadAllBytes(source)));
@@ -78,7 +79,7 @@ public sealed class LocalFileTransferTests
         Directory.CreateDirectory(Path.Combine(Library, "M"));
         var existing = Path.Combine(Library, "M/M.mkv");
         File.WriteAllBytes(existing, [9, 9, 9]);
-        var outcome = await _transfer.TransferAsync(new(source, Library, "M/M.mkv", TransferMode.PreferHardlink), Ct);
+        var outcome = await _transfer.TransferAsync(new(source, InLibrary, "M/M.mkv", TransferMode.PreferHardlink), Ct);
         Assert.That((outcome.Succeeded, outcome.ErrorCode), Is.EqualTo((false, "destination_exists")));
         Assert.That(File.ReadAllBytes(existing), Is.EqualTo(new byte[] { 9, 9, 9 }), "never overwritten");
         Assert.That(File.Exists(source));
@@ -89,15 +90,15 @@ public sealed class LocalFileTransferTests
     public async Task The_same_file_already_there_counts_as_imported()
     {
         var source = Source("same.mkv");
-        await _transfer.TransferAsync(new(source, Library, "S/S.mkv", TransferMode.Copy), Ct);
-        var again = await _transfer.TransferAsync(new(source, Library, "S/S.mkv", TransferMode.PreferHardlink), Ct);
+        await _transfer.TransferAsync(new(source, InLibrary, "S/S.mkv", TransferMode.Copy), Ct);
+        var again = await _transfer.TransferAsync(new(source, InLibrary, "S/S.mkv", TransferMode.PreferHardlink), Ct);
         Assert.That((again.Succeeded, again.AlreadyThere), Is.EqualTo((true, true)));
     }
 
     [Test]
     public async Task A_missing_source_fails_with_source_missing()
     {
-        var outcome = await _transfer.TransferAsync(new(Path.Combine(Downloads, "gone.mkv"), Library, "G/G.mkv", TransferMode.PreferHardlink), Ct);
+        var outcome = await _transfer.TransferAsync(new(Path.Combine(Downloads, "gone.mkv"), InLibrary, "G/G.mkv", TransferMode.PreferHardlink), Ct);
         Assert.That((outcome.Succeeded, outcome.ErrorCode), Is.EqualTo((false, "source_missing")));
         Assert.That(Directory.Exists(Path.Combine(Library, "G")), Is.False);
     }
@@ -108,7 +109,7 @@ public sealed class LocalFileTransferTests
         Directory.CreateDirectory(Path.Combine(Library, "U"));
         File.WriteAllBytes(Path.Combine(Library, "U/U.mkv"), [1, 2, 3]);
         var source = Source("better.mkv", fill: 5);
-        var outcome = await _transfer.TransferAsync(new(source, Library, "U/U.mkv", TransferMode.PreferHardlink, ReplaceExisting: true), Ct);
+        var outcome = await _transfer.TransferAsync(new(source, InLibrary, "U/U.mkv", TransferMode.PreferHardlink, ReplaceExisting: true), Ct);
         Assert.That(outcome.Succeeded);
         Assert.That(outcome.Recycled, Is.EqualTo(".recycle/U/U.mkv"));
         Assert.That(File.ReadAllBytes(Path.Combine(Library, ".recycle/U/U.mkv")), Is.EqualTo(new byte[] { 1, 2, 3 }), "the old file is kept, not deleted");
@@ -119,10 +120,10 @@ public sealed class LocalFileTransferTests
     public async Task A_destination_outside_the_library_is_refused()
     {
         var source = Source("x.mkv");
-        Assert.That((await _transfer.TransferAsync(new(source, Library, "../escape.mkv", TransferMode.Copy), Ct)).ErrorCode, Is.EqualTo("invalid_destination"));
+        Assert.That((await _transfer.TransferAsync(new(source, InLibrary, "../escape.mkv", TransferMode.Copy), Ct)).ErrorCode, Is.EqualTo("invalid_destination"));
         Directory.CreateDirectory(Path.Combine(_dir, "elsewhere"));
         File.CreateSymbolicLink(Path.Combine(Library, "link"), Path.Combine(_dir, "elsewhere"));
-        Assert.That((await _transfer.TransferAsync(new(source, Library, "link/x.mkv", TransferMode.Copy), Ct)).ErrorCode, Is.EqualTo("invalid_destination"));
+        Assert.That((await _transfer.TransferAsync(new(source, InLibrary, "link/x.mkv", TransferMode.Copy), Ct)).ErrorCode, Is.EqualTo("invalid_destination"));
         Assert.That(Directory.GetFiles(Path.Combine(_dir, "elsewhere")), Is.Empty);
     }
 
@@ -137,12 +138,12 @@ public sealed class LocalFileTransferTests
         {
             var source = Path.Combine(other, "movie.mkv");
             File.WriteAllBytes(source, new byte[2048]);
-            var probe = await _transfer.TransferAsync(new(source, Library, "P/P.mkv", TransferMode.PreferHardlink), Ct);
+            var probe = await _transfer.TransferAsync(new(source, InLibrary, "P/P.mkv", TransferMode.PreferHardlink), Ct);
             if (probe.Method == ImportMethod.Hardlink) Assert.Ignore("/dev/shm and the temp folder share a file system here");
             Assert.That((probe.Succeeded, probe.Method), Is.EqualTo((true, ImportMethod.Copy)));
             Assert.That(probe.Note, Does.Contain("different file systems"), "a copy made for want of a hardlink is never silent");
 
-            var strict = await _transfer.TransferAsync(new(source, Library, "Q/Q.mkv", TransferMode.HardlinkOnly), Ct);
+            var strict = await _transfer.TransferAsync(new(source, InLibrary, "Q/Q.mkv", TransferMode.HardlinkOnly), Ct);
             Assert.That((strict.Succeeded, strict.ErrorCode), Is.EqualTo((false, "hardlink_failed")));
             Assert.That(strict.Message, Does.Contain("cross_device"));
             Assert.That(File.Exists(Path.Combine(Library, "Q/Q.mkv")), Is.False);

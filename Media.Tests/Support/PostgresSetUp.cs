@@ -2,7 +2,7 @@ using Media.Tests.Support;
 
 namespace Media.Tests;
 
-/// <summary>Stops the shared PostgreSQL server once every test of the run has finished.</summary>
+/// <summary>Stops the shared PostgreSQL server (and the shared Azurite) once every test of the run has finished.</summary>
 [SetUpFixture]
 public sealed class PostgresSetUp
 {
@@ -10,5 +10,6 @@ public sealed class PostgresSetUp
     public async Task StopSharedServer()
     {
         if (PostgresServer.SharedStarted) await (await PostgresServer.SharedAsync()).DisposeAsync();
+        await Azurite.StopSharedAsync();
     }
 }

@@ -16,6 +16,8 @@ internal sealed class LibraryConfiguration : IEntityTypeConfiguration<Library>
         {
             s.Property(x => x.Provider).HasColumnName("storage_provider").HasMaxLength(32);
             s.Property(x => x.Root).HasColumnName("storage_root").HasMaxLength(StorageLocation.MaxRootLength);
+            // Encrypted (Data Protection) by the application; null for local disks.
+            s.Property(x => x.ProtectedConnectionString).HasColumnName("storage_connection_string");
             s.HasIndex(x => new { x.Provider, x.Root }).IsUnique().HasDatabaseName("ix_library_storage_root");
         });
         b.Navigation(l => l.Storage).IsRequired();

@@ -1033,6 +1033,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 
+                            b1.Property<string>("ProtectedConnectionString")
+                                .HasColumnType("text")
+                                .HasColumnName("storage_connection_string");
+
                             b1.Property<string>("Provider")
                                 .IsRequired()
                                 .HasMaxLength(32)

@@ -1027,6 +1027,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("id");
 
+                            b1.Property<string>("ProtectedConnectionString")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("storage_connection_string");
+
                             b1.Property<string>("Provider")
                                 .IsRequired()
                                 .HasMaxLength(32)
