@@ -55,7 +55,9 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+// The web app (wwwroot): fingerprinted, precompressed assets; client routes fall back to index.html.
+app.MapStaticAssets();
+app.MapWebApp();
 
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapLibraries();
@@ -68,6 +70,7 @@ v1.MapUsers();
 v1.MapDownloaders();
 v1.MapDownloadJobs();
 v1.MapPolicies();
+v1.MapMetadata();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();
