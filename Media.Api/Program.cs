@@ -13,6 +13,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+// The web app's files: from wwwroot and the build's compressed copies when run from a build (build.ps1 run, the
+// tests), from the publish folder when published (there the manifest is absent and this does nothing).
+Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
 
 builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()

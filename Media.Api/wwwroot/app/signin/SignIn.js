@@ -33,14 +33,14 @@ export function SignIn() {
   return html`<main class="signin" id="main">
     <h1>Sign in to Media</h1>
     <form onSubmit=${withPassword} aria-labelledby="with-password">
-      <h2 id="with-password">With your password</h2>
+      <h2 id="with-password">With an account</h2>
       <${Field} label="Username"><input name="username" autocomplete="username" required value=${username} onInput=${e => setUsername(e.currentTarget.value)} /></${Field}>
       <${Field} label="Password"><input name="password" type="password" autocomplete="current-password" required value=${password} onInput=${e => setPassword(e.currentTarget.value)} /></${Field}>
       <${ProblemMessage} error=${error} />
       <button type="submit" class="primary" disabled=${busy}>Sign in</button>
     </form>
     <form onSubmit=${withKey} aria-labelledby="with-key">
-      <h2 id="with-key">With an API key</h2>
+      <h2 id="with-key">Or with a key</h2>
       <p class="hint">On first start the <code>admin</code> user's key is written once to the log ("Created user 'admin'"). Set a password later under Settings.</p>
       <${Field} label="API key"><input name="apiKey" autocomplete="off" spellcheck="false" required value=${key} onInput=${e => setKey(e.currentTarget.value)} /></${Field}>
       <${ProblemMessage} error=${keyError} />
