@@ -95,4 +95,6 @@ document.addEventListener('click', e => {
   scrollTo(0, 0);
 });
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the boot message
+render(html`<${App} />`, root);
