@@ -88,7 +88,7 @@ public sealed class SettingsBrowserTests : BrowserTest
         var name = $"Box {Guid.NewGuid():N}"[..9];
         await Page.GetByRole(AriaRole.Button, new() { Name = "Add download client" }).ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog, new() { Name = "Add a download client" });
-        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
         await dialog.GetByLabel("URL").FillAsync("http://127.0.0.1:9/transmission/rpc");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         var row = Page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });

@@ -74,6 +74,7 @@ public sealed class SignInBrowserTests : BrowserTest
             await Expect(Page.GetByRole(AriaRole.Button, new() { Name = button })).ToHaveCountAsync(0);
 
         await Nav("Unmatched").ClickAsync();
+        await Page.GetByLabel("Library").SelectOptionAsync(new SelectOptionValue { Label = "Viewer films" });
         await Expect(Page.GetByText("Mystery Reel (2001).mkv").First).ToBeVisibleAsync();
         foreach (var button in new[] { "Match…", "Dismiss", "Refresh suggestions" })
             await Expect(Page.GetByRole(AriaRole.Button, new() { Name = button })).ToHaveCountAsync(0);

@@ -24,15 +24,18 @@ public sealed class UnmatchedBrowserTests : BrowserTest
         var rows = Page.GetByRole(AriaRole.Table, new() { Name = "Unmatched files" }).Locator("tbody tr");
         await Expect(rows).ToHaveCountAsync(3);
         var detail = Page.GetByRole(AriaRole.Complementary, new() { Name = "Selected file" });
+        await rows.Filter(new() { HasText = "Matrix (2003)" }).ClickAsync();
         await Expect(detail).ToContainTextAsync("Matrix (2003)/Matrix (2003) 720p.mkv");
         await Expect(detail).ToContainTextAsync("720p");                 // what the parser read...
         await Expect(detail).ToContainTextAsync("The Matrix Reloaded");  // ...beside the stored suggestion
         await AssertAccessibleAsync();
         await ScreenshotAsync("unmatched");
 
-        // j moves to the second file; m opens the match dialog for it.
+        // From the first row, j moves to the second; m opens the match dialog for it.
+        await rows.First.Locator("td.path").ClickAsync();
+        var second = (await rows.Nth(1).Locator("td.path").TextContentAsync())!;
         await Page.Keyboard.PressAsync("j");
-        await Expect(detail).ToContainTextAsync("Heist Film (1995)/Heist Film (1995).mkv");
+        await Expect(detail.Locator("h2")).ToHaveTextAsync(second);
         await Page.Keyboard.PressAsync("m");
         var dialog = Page.GetByRole(AriaRole.Dialog, new() { Name = "Match file" });
         await Expect(dialog).ToBeVisibleAsync();
@@ -46,25 +49,26 @@ public sealed class UnmatchedBrowserTests : BrowserTest
         await ScreenshotAsync("unmatched-match-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Match", Exact = true }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Matched Heist Film (1995)/Heist Film (1995).mkv");
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Matched {second}");
         await Expect(rows).ToHaveCountAsync(2);
 
-        var matched = await DbAsync(db => db.Set<UnmatchedFile>().AsNoTracking().SingleAsync(u => u.Path == "Heist Film (1995)/Heist Film (1995).mkv", Ct));
+        var matched = await DbAsync(db => db.Set<UnmatchedFile>().AsNoTracking().SingleAsync(u => u.Path == second && u.LibraryId == new LibraryId(library), Ct));
         Assert.That(matched.Status, Is.EqualTo(UnmatchedStatus.Matched));
         var file = await DbAsync(db => db.Set<MediaFile>().AsNoTracking().SingleAsync(f => f.Id == matched.MediaFileId, Ct));
         var item = await DbAsync(db => db.Set<MediaItem>().AsNoTracking().SingleAsync(m => m.Id == file.MediaItemId, Ct));
         Assert.That((item.TmdbId, item.Title), Is.EqualTo((949, "Heat")));
         Assert.That(await DbAsync(db => db.Set<ImportAttempt>().CountAsync(i => i.MediaFileId == file.Id && i.Method == ImportMethod.ManualMatch, Ct)), Is.EqualTo(1));
 
-        // d dismisses the file in focus (the first one: Matrix (2003)).
+        // d dismisses the file in focus.
+        var target = (await rows.First.Locator("td.path").TextContentAsync())!;
         await rows.First.ClickAsync();
         await Page.Keyboard.PressAsync("d");
         await Expect(rows).ToHaveCountAsync(1);
-        var dismissed = await DbAsync(db => db.Set<UnmatchedFile>().AsNoTracking().SingleAsync(u => u.Path == "Matrix (2003)/Matrix (2003) 720p.mkv", Ct));
+        var dismissed = await DbAsync(db => db.Set<UnmatchedFile>().AsNoTracking().SingleAsync(u => u.Path == target && u.LibraryId == new LibraryId(library), Ct));
         Assert.That(dismissed.Status, Is.EqualTo(UnmatchedStatus.Dismissed));
         await Page.GetByLabel("Status").SelectOptionAsync("dismissed");
         await Expect(rows).ToHaveCountAsync(1);
-        await Expect(rows.First).ToContainTextAsync("Matrix (2003)/Matrix (2003) 720p.mkv");
+        await Expect(rows.First).ToContainTextAsync(target);
     }
 
     [Test]

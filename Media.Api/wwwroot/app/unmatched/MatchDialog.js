@@ -45,7 +45,7 @@ export function MatchDialog({ file, type, onClose, onMatched }) {
           <label><input type="radio" name="tmdb-hit" checked=${picked?.tmdbId === s.tmdbId && picked?.type === s.type} onChange=${() => setPicked(s)} />
             ${s.title} ${s.year && `(${s.year})`} <small class="muted">score ${s.score.toFixed(2)} · TMDB ${s.tmdbId}</small></label></li>`)}</ul>`}
     </section>
-    <section aria-labelledby="search-tmdb"><h3 id="search-tmdb">Another title</h3>
+    <section aria-labelledby="search-tmdb"><h3 id="search-tmdb">Or find it on TMDB</h3>
       <${TitleSearch} type=${type} state=${search} setState=${setSearch} onPick=${setPicked} picked=${picked} />
     </section>
     <form onSubmit=${match}>

@@ -17,7 +17,7 @@ export function TitleSearch({ type, state, setState, onPick, picked }) {
     try { set({ results: (await api('/v1/metadata/search', { query })).items }); } catch (err) { setError(err); set({ results: [] }); } finally { setBusy(false); }
   }
 
-  return html`<form class="title-search" onSubmit=${search} aria-label="Find a title on TMDB">
+  return html`<form class="title-search" onSubmit=${search} aria-label="TMDB search">
     <div class="row">
       <${Field} label="Title"><input value=${state.title} onInput=${e => set({ title: e.currentTarget.value })} /></${Field}>
       <${Field} label="Year"><input inputmode="numeric" size="5" value=${state.year} onInput=${e => set({ year: e.currentTarget.value })} /></${Field}>
