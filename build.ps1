@@ -29,6 +29,8 @@ function Install-TestDependencies {
     if (-not (Test-Path '/usr/bin/transmission-daemon')) { $missing += 'transmission-daemon' }
     if (-not (Test-Path '/usr/bin/transmission-create')) { $missing += 'transmission-cli' }
     if (-not (Test-Path '/usr/bin/qbittorrent-nox')) { $missing += 'qbittorrent-nox' }
+    # The web app's browser tests drive Debian's Chromium through Playwright (never 'playwright install').
+    if (-not (Test-Path '/usr/bin/chromium')) { $missing += 'chromium' }
     if ($missing.Count -eq 0) { return }
     $isRoot = (Test-Command 'id') -and ((& id -u) -eq '0')
     if (-not ((Test-Command 'apt-get') -and $isRoot)) {

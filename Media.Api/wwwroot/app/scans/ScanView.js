@@ -96,7 +96,7 @@ export function ScanView({ id }) {
     <p class="muted">${folder ? html`Walking <code>${folder}</code>. ` : ''}Queued ${fmtTime(scan.queuedAt)}${scan.startedAt && html`, started ${fmtTime(scan.startedAt)}`}${scan.finishedAt && html`, finished ${fmtTime(scan.finishedAt)}`}.
       ${expected ? ` Expecting about ${fmtInt(expected)} files (the last complete scan).` : ''}</p>
     ${scan.filesUnmatched > 0 && !active(scan) && html`<p><a href=${`/unmatched?libraryId=${scan.libraryId}`}>Review the unmatched files</a></p>`}
-    <${ScanHistory} libraryId=${scan.libraryId} current=${id} refreshKey=${scan.status} />
+    <${ScanHistory} libraryId=${scan.libraryId} current=${id} refreshKey=${`${scan.status}:${scan.filesSeen}`} />
   </section>`;
 }
 
