@@ -29,6 +29,8 @@ function Install-TestDependencies {
     if (-not (Test-Path '/usr/bin/transmission-daemon')) { $missing += 'transmission-daemon' }
     if (-not (Test-Path '/usr/bin/transmission-create')) { $missing += 'transmission-cli' }
     if (-not (Test-Path '/usr/bin/qbittorrent-nox')) { $missing += 'qbittorrent-nox' }
+    # The web app's browser tests drive Debian's Chromium through Playwright (never 'playwright install').
+    if (-not (Test-Path '/usr/bin/chromium')) { $missing += 'chromium' }
     # The azure-blob adapter is tested against Azurite, from the npm registry; node and npm come from Debian.
     $needAzurite = -not $env:MEDIA_TEST_AZURITE -and -not (Test-Path $AzuriteBin)
     if ($needAzurite -and -not (Test-Command 'npm')) { $missing += 'nodejs'; $missing += 'npm' }

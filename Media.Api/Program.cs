@@ -19,6 +19,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = args,
     ContentRootPath = ContentRoot.Configured(args) ? null : AppContext.BaseDirectory,
 });
+// The web app's files: from wwwroot and the build's compressed copies when run from a build (build.ps1 run, the
+// tests), from the publish folder when published (there the manifest is absent and this does nothing).
+Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
 
 builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()
@@ -70,7 +73,9 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+// The web app (wwwroot): fingerprinted, precompressed assets; client routes fall back to index.html.
+app.MapStaticAssets();
+app.MapWebApp();
 
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapLibraries();
@@ -84,6 +89,7 @@ v1.MapDownloaders();
 v1.MapDownloadJobs();
 v1.MapPolicies();
 v1.MapSystem();
+v1.MapMetadata();
 
 await Startup.PrepareDatabaseAsync(app);
 await app.RunAsync();

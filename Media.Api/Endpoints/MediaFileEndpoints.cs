@@ -2,6 +2,7 @@ using Media.Api.Problems;
 using Media.Application.Common;
 using Media.Application.MediaFiles;
 using Media.Domain.Common;
+using Media.Domain.Imports;
 using Media.Domain.Users;
 
 namespace Media.Api.Endpoints;
@@ -12,19 +13,38 @@ internal static class MediaFileEndpoints
     {
         var group = v1.MapGroup("/media-files").WithTags("Media files");
         group.MapGet("/", List).RequireAuthorization(Permission.MediaRead);
+        group.MapGet("/missing-folders", MissingFolders).RequireAuthorization(Permission.MediaRead);
         group.MapGet("/{id:guid}", Get).RequireAuthorization(Permission.MediaRead);
         group.MapDelete("/{id:guid}", Forget).RequireAuthorization(Permission.LibrariesManage);
         v1.MapGet("/imports", Imports).WithTags("Import history").RequireAuthorization(Permission.MediaRead);
     }
 
     private static async Task<IResult> List(
-        ListMediaFilesHandler handler, CancellationToken ct, Guid? libraryId = null, Guid? mediaItemId = null, bool? exists = null,
+        ListMediaFilesHandler handler, CancellationToken ct, Guid? libraryId = null, Guid? mediaItemId = null, bool? exists = null, string? folder = null,
         int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
     {
         var request = PageRequest.Create(page, pageSize, sortKey, sortDirection, MediaFilesPage.SortKeys);
         if (request.IsFailure) return ProblemResults.Problem(request.Error!);
+        var under = Folder(folder);
+        if (under.IsFailure) return ProblemResults.Problem(under.Error!);
         return Results.Ok(await handler.Handle(new ListMediaFiles(
-            libraryId is { } l ? new LibraryId(l) : null, mediaItemId is { } m ? new MediaItemId(m) : null, exists, request.Value), ct));
+            libraryId is { } l ? new LibraryId(l) : null, mediaItemId is { } m ? new MediaItemId(m) : null, exists, request.Value, under.Value), ct));
+    }
+
+    /// <summary>A library-relative folder filter: trimmed of slashes; empty means none.</summary>
+    private static Result<string?> Folder(string? folder)
+    {
+        var trimmed = folder?.Trim().Trim('/');
+        if (trimmed is { Length: > 1000 }) return Error.Validation("folder", "The folder is longer than 1000 characters.");
+        return string.IsNullOrEmpty(trimmed) ? (string?)null : trimmed;
+    }
+
+    private static async Task<IResult> MissingFolders(
+        ListMissingFoldersHandler handler, CancellationToken ct, Guid? libraryId = null, int? page = null, int? pageSize = null)
+    {
+        var request = PageRequest.Create(page, pageSize, null, null, []);
+        if (request.IsFailure) return ProblemResults.Problem(request.Error!);
+        return Results.Ok(await handler.Handle(new ListMissingFolders(libraryId is { } l ? new LibraryId(l) : null, request.Value), ct));
     }
 
     private static async Task<IResult> Get(Guid id, GetMediaFileHandler handler, CancellationToken ct) =>
@@ -35,11 +55,22 @@ internal static class MediaFileEndpoints
 
     private static async Task<IResult> Imports(
         ListImportsHandler handler, CancellationToken ct, Guid? mediaFileId = null, Guid? downloadJobId = null, bool? succeeded = null,
+        string? method = null, string? errorCode = null, string? path = null,
         int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
     {
         var request = PageRequest.Create(page, pageSize, sortKey, sortDirection, ImportsPage.SortKeys);
         if (request.IsFailure) return ProblemResults.Problem(request.Error!);
+        ImportMethod? how = null;
+        if (!string.IsNullOrWhiteSpace(method))
+        {
+            if (!Enum.TryParse<ImportMethod>(method.Replace("_", ""), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || method.Any(char.IsDigit))
+                return ProblemResults.Problem(Error.Validation("method", $"Unknown method '{method}': hardlink, copy, scan or manual_match."));
+            how = parsed;
+        }
+        if (errorCode is { Length: > 100 } || path is { Length: > 1000 })
+            return ProblemResults.Problem(Error.Validation("path", "The filter is too long."));
+        var filter = new ImportFilter(how, string.IsNullOrWhiteSpace(errorCode) ? null : errorCode.Trim(), string.IsNullOrWhiteSpace(path) ? null : path.Trim());
         return Results.Ok(await handler.Handle(new ListImports(
-            mediaFileId is { } f ? new MediaFileId(f) : null, downloadJobId is { } j ? new DownloadJobId(j) : null, succeeded, request.Value), ct));
+            mediaFileId is { } f ? new MediaFileId(f) : null, downloadJobId is { } j ? new DownloadJobId(j) : null, succeeded, request.Value, filter), ct));
     }
 }

@@ -27,6 +27,7 @@ internal static class PolicyEndpoints
         var templates = v1.MapGroup("/name-templates").WithTags("Name templates").RequireAuthorization(Permission.LibrariesManage);
         templates.MapGet("/", async (NameTemplateHandler h, CancellationToken ct, int? page, int? pageSize, string? sortKey, string? sortDirection) =>
             await Paged(PageRequest.Create(page, pageSize, sortKey, sortDirection, NameTemplateHandler.SortKeys), p => h.ListAsync(p, ct)));
+        templates.MapGet("/preview", (string? kind, string? pattern) => NameTemplateHandler.Preview(kind, pattern).ToHttpResult());
         templates.MapGet("/{id:guid}", async (Guid id, NameTemplateHandler h, CancellationToken ct) => (await h.GetAsync(new NameTemplateId(id), ct)).ToHttpResult()).WithName("GetNameTemplate");
         templates.MapPost("/", async (NameTemplateRequest r, NameTemplateHandler h, CancellationToken ct) =>
             (await h.CreateAsync(new NameTemplateInput(r.Name, r.Kind, r.Pattern), ct)).ToHttpResult(t => Results.CreatedAtRoute("GetNameTemplate", new { id = t.Id }, t)));

@@ -22,7 +22,7 @@ internal static class UnmatchedEndpoints
     }
 
     private static async Task<IResult> List(
-        ListUnmatchedFilesHandler handler, CancellationToken ct, Guid? libraryId = null, string? status = null,
+        ListUnmatchedFilesHandler handler, CancellationToken ct, Guid? libraryId = null, string? status = null, string? folder = null,
         int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
     {
         var request = PageRequest.Create(page, pageSize, sortKey, sortDirection, UnmatchedPage.SortKeys);
@@ -31,7 +31,9 @@ internal static class UnmatchedEndpoints
         if (!string.IsNullOrWhiteSpace(status) && !(Enum.TryParse(status, ignoreCase: true, out state) && Enum.IsDefined(state) && !status.Any(char.IsDigit)))
             return ProblemResults.Problem(Error.Validation("status", $"Unknown status '{status}': pending, matched or dismissed."));
         var library = libraryId is { } l ? new LibraryId(l) : (LibraryId?)null;
-        return Results.Ok(await handler.Handle(new ListUnmatchedFiles(library, state, request.Value), ct));
+        var under = string.IsNullOrWhiteSpace(folder) ? null : folder.Trim().Trim('/');
+        if (under is { Length: > 1000 }) return ProblemResults.Problem(Error.Validation("folder", "The folder is longer than 1000 characters."));
+        return Results.Ok(await handler.Handle(new ListUnmatchedFiles(library, state, request.Value, string.IsNullOrEmpty(under) ? null : under), ct));
     }
 
     private static async Task<IResult> Get(Guid id, GetUnmatchedFileHandler handler, CancellationToken ct) =>

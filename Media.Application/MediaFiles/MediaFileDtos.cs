@@ -41,9 +41,10 @@ public sealed class MediaFilesPage : Specification<MediaFile>
 {
     public static readonly IReadOnlyList<string> SortKeys = ["path", "createdAt"];
 
-    public MediaFilesPage(LibraryId? library, MediaItemId? item, bool? exists, PageRequest page)
+    public MediaFilesPage(LibraryId? library, MediaItemId? item, bool? exists, PageRequest page, string? folder = null)
     {
         Query.AsNoTracking();
+        if (folder is not null) Query.Where(f => f.Path.StartsWith(folder + "/"));
         if (library is { } l) Query.Where(f => f.LibraryId == l);
         if (item is { } m) Query.Where(f => f.MediaItemId == m);
         if (exists is { } e) Query.Where(f => f.State.Exists == e);
@@ -65,9 +66,12 @@ public sealed class ImportsPage : Specification<ImportAttempt>
 {
     public static readonly IReadOnlyList<string> SortKeys = ["attemptedAt"];
 
-    public ImportsPage(MediaFileId? file, DownloadJobId? job, bool? succeeded, PageRequest? page)
+    public ImportsPage(MediaFileId? file, DownloadJobId? job, bool? succeeded, PageRequest? page, ImportFilter? filter = null)
     {
         Query.AsNoTracking();
+        if (filter?.Method is { } method) Query.Where(i => i.Method == method);
+        if (filter?.ErrorCode is { } code) Query.Where(i => i.ErrorCode == code);
+        if (filter?.Path is { } path) Query.Where(i => i.SourcePath.Contains(path) || i.DestinationPath.Contains(path));
         if (file is { } f) Query.Where(i => i.MediaFileId == f);
         if (job is { } j) Query.Where(i => i.DownloadJobId == j);
         if (succeeded is { } s) Query.Where(i => i.Succeeded == s);
@@ -78,13 +82,13 @@ public sealed class ImportsPage : Specification<ImportAttempt>
     }
 }
 
-public sealed record ListMediaFiles(LibraryId? Library, MediaItemId? Item, bool? Exists, PageRequest Page);
+public sealed record ListMediaFiles(LibraryId? Library, MediaItemId? Item, bool? Exists, PageRequest Page, string? Folder = null);
 
 public sealed class ListMediaFilesHandler(IMediaFileRepository files)
 {
     public async Task<PagedList<MediaFileDto>> Handle(ListMediaFiles query, CancellationToken ct)
     {
-        var spec = new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page);
+        var spec = new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page, query.Folder);
         var items = await files.ListAsync(spec, ct);
         return new PagedList<MediaFileDto>(items.To<List<MediaFileDto>>(), query.Page.Page, query.Page.PageSize, await files.CountAsync(spec, ct));
     }
@@ -104,13 +108,16 @@ public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImp
     }
 }
 
-public sealed record ListImports(MediaFileId? File, DownloadJobId? Job, bool? Succeeded, PageRequest Page);
+/// <summary>The history's filters beyond file, job and outcome: how it was imported, why it failed, a piece of a path.</summary>
+public sealed record ImportFilter(ImportMethod? Method, string? ErrorCode, string? Path);
+
+public sealed record ListImports(MediaFileId? File, DownloadJobId? Job, bool? Succeeded, PageRequest Page, ImportFilter? Filter = null);
 
 public sealed class ListImportsHandler(Imports.IImportAttemptRepository imports)
 {
     public async Task<PagedList<ImportDto>> Handle(ListImports query, CancellationToken ct)
     {
-        var spec = new ImportsPage(query.File, query.Job, query.Succeeded, query.Page);
+        var spec = new ImportsPage(query.File, query.Job, query.Succeeded, query.Page, query.Filter);
         var items = await imports.ListAsync(spec, ct);
         return new PagedList<ImportDto>(items.To<List<ImportDto>>(), query.Page.Page, query.Page.PageSize, await imports.CountAsync(spec, ct));
     }

@@ -18,6 +18,8 @@ public sealed record PolicyInput(Guid? LibraryId, string? Name, IReadOnlyList<Ru
 
 public sealed record NameTemplateDto(Guid Id, string Name, TemplateKind Kind, string Pattern, DateTimeOffset CreatedAt);
 
+public sealed record TemplatePreviewDto(string Path, string Sample);
+
 public sealed record NameTemplateInput(string? Name, string? Kind, string? Pattern);
 
 public sealed class PoliciesOf : Specification<Policy>
@@ -159,6 +161,20 @@ public sealed class NameTemplateHandler(INameTemplateRepository templates, TimeP
         if (errors.Count == 0 && TemplateRenderer.Validate(input.Pattern, kind) is { IsFailure: true } bad) errors["pattern"] = [bad.Error!.Message];
         if (errors.Count > 0) return Error.Validation("validation", "The name template is invalid.", errors);
         return (input.Name!.Trim(), kind);
+    }
+
+    /// <summary>The path a sample title would get under a pattern: the live preview of the template editor.</summary>
+    public static Result<TemplatePreviewDto> Preview(string? kind, string? pattern)
+    {
+        if (!string.Equals(kind, "movie", StringComparison.OrdinalIgnoreCase) && !string.Equals(kind, "episode", StringComparison.OrdinalIgnoreCase))
+            return Error.Validation("kind", "movie or episode.");
+        var templateKind = Enum.Parse<TemplateKind>(kind!, true);
+        var (sample, values) = templateKind == TemplateKind.Movie
+            ? ("The Matrix (1999), 1080p", new NamingValues("The Matrix", 1999, 603, Resolution: "1080p"))
+            : ("Breaking Bad (2008) S01E01 \"Pilot\", 1080p",
+                new NamingValues("Breaking Bad", 2008, 1396, Resolution: "1080p", Season: 1, Episodes: [1], EpisodeTitle: "Pilot"));
+        var rendered = TemplateRenderer.Render(pattern ?? "", templateKind, values);
+        return rendered.IsSuccess ? new TemplatePreviewDto(rendered.Value + ".mkv", sample) : Error.Validation("pattern", rendered.Error!.Message);
     }
 
     private static NameTemplateDto ToDto(NameTemplate t) => new(t.Id.Value, t.Name, t.Kind, t.Pattern, t.CreatedAt);

@@ -10,7 +10,8 @@ public interface IUnmatchedFileRepository : IRepository<UnmatchedFile, Unmatched
     /// One page of the queue in its stable order (discovered at, then id), cheap however deep the page: the page's
     /// ids come from the covering index alone, and the total from counts the database keeps up to date.
     /// </summary>
-    Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, PageRequest page, CancellationToken ct);
+    /// <param name="folder">Only files under this library-relative folder (then the total is counted, not read from the kept counts).</param>
+    Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, string? folder, PageRequest page, CancellationToken ct);
 
     /// <summary>
     /// Saves the unit of work in which <paramref name="resolved"/> left the queue (matched or dismissed), only if its row

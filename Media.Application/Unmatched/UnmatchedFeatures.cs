@@ -20,9 +20,20 @@ namespace Media.Application.Unmatched;
 
 public sealed record SuggestionDto(int TmdbId, MediaType Type, string Title, int? Year, double Score);
 
+/// <summary>What the name parser reads from a queued file's path, shown beside the suggestions.</summary>
+public sealed record ParsedNameDto(string Kind, string? Title, int? Year, int? Season, IReadOnlyList<int> Episodes, string? Resolution)
+{
+    public static ParsedNameDto Of(string path)
+    {
+        var p = NameParser.Parse(path);
+        var kind = p.Kind switch { ParsedKind.Movie => "movie", ParsedKind.Episode => "episode", _ => "other" };
+        return new(kind, p.Title, p.Year, p.Season, p.Episodes, p.Resolution);
+    }
+}
+
 public sealed record UnmatchedFileDto(
     Guid Id, Guid LibraryId, string Path, long Size, DateTimeOffset DiscoveredAt, UnmatchedStatus Status,
-    IReadOnlyList<SuggestionDto> Suggestions, DateTimeOffset? ResolvedAt, Guid? MediaFileId);
+    IReadOnlyList<SuggestionDto> Suggestions, DateTimeOffset? ResolvedAt, Guid? MediaFileId, ParsedNameDto Parsed);
 
 internal sealed class UnmatchedMapping : IRegister
 {
@@ -30,7 +41,7 @@ internal sealed class UnmatchedMapping : IRegister
         config.NewConfig<UnmatchedFile, UnmatchedFileDto>().MapWith(u => new UnmatchedFileDto(
             u.Id.Value, u.LibraryId.Value, u.Path, u.Size, u.DiscoveredAt, u.Status,
             u.Suggestions.Select(s => new SuggestionDto(s.TmdbId, s.Type, s.Title, s.Year, s.Score)).ToList(),
-            u.ResolvedAt, u.MediaFileId == null ? null : u.MediaFileId.Value.Value));
+            u.ResolvedAt, u.MediaFileId == null ? null : u.MediaFileId.Value.Value, ParsedNameDto.Of(u.Path)));
 }
 
 /// <summary>The queue's sort keys: it is always in discovery order (then id), ascending or descending.</summary>
@@ -39,13 +50,13 @@ public static class UnmatchedPage
     public static readonly IReadOnlyList<string> SortKeys = ["discoveredAt"];
 }
 
-public sealed record ListUnmatchedFiles(LibraryId? Library, UnmatchedStatus Status, PageRequest Page);
+public sealed record ListUnmatchedFiles(LibraryId? Library, UnmatchedStatus Status, PageRequest Page, string? Folder = null);
 
 public sealed class ListUnmatchedFilesHandler(IUnmatchedFileRepository files)
 {
     public async Task<PagedList<UnmatchedFileDto>> Handle(ListUnmatchedFiles query, CancellationToken ct)
     {
-        var page = await files.QueuePageAsync(query.Library, query.Status, query.Page, ct);
+        var page = await files.QueuePageAsync(query.Library, query.Status, query.Folder, query.Page, ct);
         return new PagedList<UnmatchedFileDto>(page.Items.To<List<UnmatchedFileDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }

@@ -26,16 +26,26 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
     public Task<EnsuredItem> EnsureAsync(MediaItem candidate, CancellationToken ct) => MediaItemUpsert.EnsureAsync(Db, candidate, ct);
 }
 
-internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<MediaFile, MediaFileId>(db), IMediaFileRepository;
+internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<MediaFile, MediaFileId>(db), IMediaFileRepository
+{
+    public IAsyncEnumerable<Application.MediaFiles.FileLocation> LocationsAsync(LibraryId? library, bool exists, CancellationToken ct)
+    {
+        var files = Db.Set<MediaFile>().AsNoTracking().Where(f => f.State.Exists == exists);
+        if (library is { } l) files = files.Where(f => f.LibraryId == l);
+        return files.Select(f => new Application.MediaFiles.FileLocation(f.LibraryId, f.Path, f.State.LastVerifiedAt)).AsAsyncEnumerable();
+    }
+}
 
 internal sealed class ImportAttemptRepository(MediaDbContext db) : EfRepository<ImportAttempt, ImportAttemptId>(db), IImportAttemptRepository;
 
 internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<UnmatchedFile, UnmatchedFileId>(db), IUnmatchedFileRepository
 {
-    public async Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, PageRequest page, CancellationToken ct)
+    public async Task<PagedList<UnmatchedFile>> QueuePageAsync(LibraryId? library, UnmatchedStatus status, string? folder, PageRequest page, CancellationToken ct)
     {
         var queue = Db.Set<UnmatchedFile>().AsNoTracking().Where(u => u.Status == status);
         if (library is { } l) queue = queue.Where(u => u.LibraryId == l);
+        var under = folder is null ? null : folder + "/";
+        if (under is not null) queue = queue.Where(u => u.Path.StartsWith(under));
         var desc = page.Direction == SortDirection.Desc;
         IQueryable<UnmatchedFile> Ordered(IQueryable<UnmatchedFile> q) =>
             desc ? q.OrderByDescending(u => u.DiscoveredAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.DiscoveredAt).ThenBy(u => u.Id);
@@ -44,6 +54,7 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<
         var ids = Ordered(queue).Skip(page.Skip).Take(page.PageSize).Select(u => u.Id);
         var items = await Ordered(Db.Set<UnmatchedFile>().AsNoTracking().Where(u => ids.Contains(u.Id))).ToListAsync(ct);
 
+        if (under is not null) return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, await queue.CountAsync(ct));
         var counts = Db.Set<Configurations.UnmatchedCount>().AsNoTracking().Where(c => c.Status == status);
         if (library is { } lc) counts = counts.Where(c => c.LibraryId == lc);
         var total = await counts.SumAsync(c => c.Count, ct);
