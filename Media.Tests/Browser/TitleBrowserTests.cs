@@ -42,7 +42,8 @@ public sealed class TitleBrowserTests : BrowserTest
 
         // A file that vanished says since when; its timeline stays.
         File.Delete(Path.Combine(movies, "Alien (1979)/Alien (1979) 1080p.mkv"));
-        Write(movies, "Keep (2000)/keep.txt", 10); // the root is not empty: the scan may mark missing
+        // The root still holds a video (a root with only non-media files is taken as an unmounted share): the scan may mark missing.
+        Write(movies, "Home Video (2000)/Home Video (2000).mkv", 10);
         await ScanAsync(movieLibrary);
         await Page.ReloadAsync();
         await Expect(ours.Locator(".state")).ToContainTextAsync("missing since");

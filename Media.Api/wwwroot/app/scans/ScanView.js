@@ -6,7 +6,7 @@ import { fmtDuration, fmtInt, fmtTime, Pager, ProblemMessage, Status, useLoad } 
 // A browser EventSource cannot send X-Api-Key, so the view polls: small JSON, twice a second, only while the scan runs.
 const pollMs = 500;
 const labels = {
-  filesSeen: 'Files walked', filesNew: 'New', filesIdentified: 'Identified', filesUnmatched: 'Unmatched',
+  filesWalked: 'Files walked', filesSeen: 'Video files seen', filesNew: 'New', filesIdentified: 'Identified', filesUnmatched: 'Unmatched',
   filesMissing: 'Missing', filesFailed: 'Failed',
 };
 const folderFields = ['currentFolder', 'currentPath', 'folder'];

@@ -57,24 +57,29 @@ export function UnmatchedQueue() {
     } catch (e) { setError(e); }
   }
 
-  // j/k move, x selects, Enter or m opens the match dialog, d dismisses; never while typing or in a dialog.
+  // j/k move, x selects, Enter or m opens the match dialog, d dismisses; never while typing or in a dialog. The handler
+  // reads what the page shows now (a ref written at each render), not what it showed when it was bound: a key pressed
+  // right after the selection moved acts on the row that is shown selected.
+  const keyState = useRef({});
   useEffect(() => {
     const onKey = e => {
+      const { dialog, items, current, resolve, status, dismiss, toggle } = keyState.current;
       if (dialog || e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.('input, select, textarea, dialog')) return;
       if (e.key === 'j') setFocus(f => Math.min(items.length - 1, f + 1));
       else if (e.key === 'k') setFocus(f => Math.max(0, f - 1));
       else if (e.key === 'x' && current) toggle(current.id);
-      else if ((e.key === 'Enter' || e.key === 'm') && current && resolve && query.status === 'pending') setDialog({ kind: 'match', file: current });
-      else if (e.key === 'd' && current && resolve && query.status === 'pending') dismiss(current);
+      else if ((e.key === 'Enter' || e.key === 'm') && current && resolve && status === 'pending') setDialog({ kind: 'match', file: current });
+      else if (e.key === 'd' && current && resolve && status === 'pending') dismiss(current);
       else return;
       e.preventDefault();
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [dialog, items, current, resolve, query.status]);
+  }, []);
   useEffect(() => { rows.current[focus]?.scrollIntoView?.({ block: 'nearest' }); }, [focus]);
 
   const toggle = id => setSelected(s => { const n = new Set(s); n.has(id) ? n.delete(id) : n.add(id); return n; });
+  keyState.current = { dialog, items, current, resolve, status: query.status, dismiss, toggle };
   const pending = query.status === 'pending';
   const selectedFiles = items.filter(f => selected.has(f.id));
 
