@@ -38,7 +38,8 @@ builder.Services.AddHostedService(p => p.GetRequiredService<ScanWorker>());
 builder.Services.AddSingleton<DownloadMonitor>();
 builder.Services.AddHostedService(p => p.GetRequiredService<DownloadMonitor>());
 builder.Services.AddHostedService<SettingsRefresher>();
-builder.Services.AddSingleton(InstanceIdentity.Create());
+builder.Services.AddSingleton(Media.Application.Common.InstanceIdentity.Create());
+builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<ScanScheduler>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>

@@ -1,20 +1,21 @@
 using Media.Api.Background;
+using Media.Application.Common;
 using Media.Application.Settings;
 using Media.Domain.Users;
 
 namespace Media.Api.Endpoints;
 
-/// <summary>This instance's identity and what it is doing: which scans it runs, whether it leads the download monitor.</summary>
-internal sealed record InstanceIdentity(string Id, string Name, DateTimeOffset StartedAt)
-{
-    public static InstanceIdentity Create() =>
-        new(Guid.CreateVersion7().ToString("N")[..12], $"{Environment.MachineName}:{Environment.ProcessId}", DateTimeOffset.UtcNow);
-}
-
 public static class SystemEndpoints
 {
-    public static void MapSystem(this IEndpointRouteBuilder v1) =>
+    public static void MapSystem(this IEndpointRouteBuilder v1)
+    {
         v1.MapGet("/system/instance", Get).WithTags("System").RequireAuthorization(Permission.SettingsManage);
+        v1.MapGet("/system/instances", List).WithTags("System").RequireAuthorization(Permission.SettingsManage);
+    }
+
+    /// <summary>The live instances on this database (a heartbeat within 30 s): what each runs and its last heartbeat.</summary>
+    private static async Task<IResult> List(IInstanceRegistry registry, TimeProvider clock, CancellationToken ct) =>
+        Results.Ok(new { Items = await registry.LiveAsync(clock.GetUtcNow() - InstanceHeartbeat.LiveFor, ct) });
 
     /// <summary>
     /// The instance that answers: its id, name and start, the scans it runs now, whether it leads the download monitor,

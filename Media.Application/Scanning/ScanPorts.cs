@@ -82,7 +82,7 @@ public interface IScanLedger
     /// <summary>
     /// Queued to running, for exactly one caller in any instance; the claim's time is its token (see <see cref="BeatAsync"/>).
     /// </summary>
-    Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, CancellationToken ct);
+    Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, string runBy, CancellationToken ct);
 
     /// <summary>Renews the lease of the claim made at <paramref name="claimedAt"/>; false when the scan is no longer this claim's.</summary>
     Task<bool> BeatAsync(ScanId id, DateTimeOffset claimedAt, DateTimeOffset at, CancellationToken ct);

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Text.Json;
+using Media.Application.Common;
 using Media.Application.Libraries;
 using Media.Application.Metadata;
 using Media.Application.Parsing;
@@ -23,7 +24,7 @@ namespace Media.Application.Scanning;
 /// </summary>
 public sealed class ScanRunner(
     IScanRepository scans, ILibraryRepository libraries, IScanStore store, ILibraryStorageFactory storages,
-    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger)
+    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null)
 {
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
@@ -56,7 +57,7 @@ public sealed class ScanRunner(
         // (whole milliseconds: what every database stores exactly).
         var now = clock.GetUtcNow();
         var claim = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
-        if (!await ledger.ClaimAsync(id, claim, ct)) return false;
+        if (!await ledger.ClaimAsync(id, claim, instance?.Name ?? Environment.MachineName, ct)) return false;
         claimed?.Invoke();
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var heartbeat = BeatAsync(id, claim, lost);

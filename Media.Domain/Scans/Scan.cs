@@ -53,6 +53,9 @@ public sealed class Scan
     public int ProblemCount { get; private set; }
     public IReadOnlyList<ScanProblem> Problems => _problems;
 
+    /// <summary>The instance that ran (or runs) the scan: its name, host:pid.</summary>
+    public string? RunBy { get; private set; }
+
     /// <summary>The folder being walked, while the scan runs.</summary>
     public string? CurrentFolder { get; private set; }
     public DateTimeOffset QueuedAt { get; private set; }

@@ -30,6 +30,7 @@ public static class ErrorCodes
         ["GET /v1/scans"] = [],
         ["GET /v1/scans/{id}"] = ["scan.not_found"],
         ["GET /v1/system/instance"] = [],
+        ["GET /v1/system/instances"] = [],
         ["GET /v1/parse"] = [],
         ["GET /v1/media-items"] = [],
         ["POST /v1/media-items"] = ["media_item.duplicate", "tmdb.unknown", "tmdb.unavailable", "season.duplicate", "episode.duplicate"],

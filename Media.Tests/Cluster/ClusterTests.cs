@@ -128,6 +128,23 @@ public sealed class ClusterTests
         Assert.That(await ScalarAsync("SELECT count(DISTINCT path) FROM media_file"), Is.EqualTo(30));
         Assert.That(await ScalarAsync("SELECT count(*) FROM media_item"), Is.EqualTo(30));
         Assert.That(await ScalarAsync("SELECT count(*) FROM media_file_import"), Is.EqualTo(30), "one scan import record per file");
+
+        // The cluster as any instance sees it: three live instances, and which one ran each scan.
+        JsonElement live = default;
+        for (var i = 0; i < 50; i++)
+        {
+            live = await clients[2].GetFromJsonAsync<JsonElement>("/v1/system/instances", MediaApiFactory.Json, Ct);
+            if (live.GetProperty("items").GetArrayLength() == 3) break;
+            await Task.Delay(200, Ct);
+        }
+        var names = live.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
+        Assert.That(names, Has.Count.EqualTo(3), live.ToString());
+        Assert.That(names.Count(n => n.EndsWith($":{_instances[0].Pid}", StringComparison.Ordinal)), Is.EqualTo(1));
+        foreach (var scan in scans)
+        {
+            var state = await clients[0].GetFromJsonAsync<JsonElement>($"/v1/scans/{scan}", MediaApiFactory.Json, Ct);
+            Assert.That(names, Does.Contain(state.GetProperty("runBy").GetString()), "each scan says which instance ran it");
+        }
         foreach (var client in clients) client.Dispose();
     }
 

@@ -18,6 +18,7 @@ internal sealed class ScanConfiguration : IEntityTypeConfiguration<Scan>
         b.Property(s => s.Error).HasMaxLength(Scan.MaxErrorLength);
         b.Ignore(s => s.IsActive);
         b.Property(s => s.CurrentFolder).HasMaxLength(Domain.Common.RelativePath.MaxLength);
+        b.Property(s => s.RunBy).HasMaxLength(300);
         b.OwnsOne(s => s.Skipped, k =>
         {
             k.Property(x => x.SystemFolders).HasColumnName("skipped_system_folders");

@@ -169,12 +169,13 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 /// </summary>
 internal sealed class ScanLedger(IServiceScopeFactory scopes) : IScanLedger
 {
-    public async Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, CancellationToken ct)
+    public async Task<bool> ClaimAsync(ScanId id, DateTimeOffset claimedAt, string runBy, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         return await db.Set<Scan>().Where(s => s.Id == id && s.Status == ScanStatus.Queued).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, ScanStatus.Running).SetProperty(s => s.StartedAt, claimedAt).SetProperty(s => s.HeartbeatAt, claimedAt), ct) == 1;
+            .SetProperty(s => s.Status, ScanStatus.Running).SetProperty(s => s.StartedAt, claimedAt).SetProperty(s => s.HeartbeatAt, claimedAt)
+            .SetProperty(s => s.RunBy, runBy), ct) == 1;
     }
 
     public async Task<bool> BeatAsync(ScanId id, DateTimeOffset claimedAt, DateTimeOffset at, CancellationToken ct)

@@ -239,6 +239,42 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("media_file_import", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Domain.Instances.ServiceInstance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("DownloadLeader")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("download_leader");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<string>("RunningScans")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("running_scans");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_instance");
+
+                    b.ToTable("service_instance", (string)null);
+                });
+
             modelBuilder.Entity("Media.Domain.Libraries.Library", b =>
                 {
                     b.Property<Guid>("Id")
@@ -576,6 +612,11 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("queued_at");
+
+                    b.Property<string>("RunBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_by");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")
