@@ -16,7 +16,9 @@ public static class DatabaseSnapshot
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        // service_instance is the instances' own heartbeat (it changes every few seconds by itself), not data a request changes.
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Where(t => t != "service_instance")
+            .Distinct().Order(StringComparer.Ordinal).ToList();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
