@@ -6,7 +6,7 @@ namespace Media.Api.Problems;
 
 /// <summary>
 /// Exceptions become problem details: a malformed request is the client's 400 (with what was wrong),
-/// an unreachable database is a 503 with Retry-After, anything else is a 500 that says nothing of the internals (the log has the details).
+/// an unreachable database or library storage is a 503 with Retry-After, anything else is a 500 that says nothing of the internals (the log has the details).
 /// </summary>
 internal sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -34,6 +34,17 @@ internal sealed class ExceptionProblems(IProblemDetailsService problems, ILogger
                 Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable",
                 Detail = "The database cannot be reached right now; try again shortly.",
                 Extensions = { ["code"] = "database.unavailable" },
+            };
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+        else if (exception is Media.Application.Storage.StorageUnavailableException storage)
+        {
+            // A library's storage that cannot be reached (unmounted share, unreachable account) is not the server's fault.
+            logger.LogWarning("Storage unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, storage.Message);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = storage.Message,
+                Extensions = { ["code"] = "storage.unavailable" },
             };
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
         }

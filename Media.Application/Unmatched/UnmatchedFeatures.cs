@@ -146,7 +146,16 @@ public sealed class MatchUnmatchedFileHandler(
         var target = await TargetAsync(type, tmdbId, season, episodes, ct);
         if (target.IsFailure) return target.Error!;
 
-        var stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
+        StoredFile? stat;
+        try
+        {
+            stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // An unmounted share or an unreachable account says nothing of the file: the entry stays pending.
+            return Error.Unavailable("storage.unavailable", e.Message);
+        }
         if (stat is null)
             return UnmatchedFileErrors.Gone(entry.Path);
 

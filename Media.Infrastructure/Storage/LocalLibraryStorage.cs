@@ -159,7 +159,12 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
         if (relative.IsFailure) return Task.FromResult<StoredFile?>(null);
         var full = Path.Combine(root, relative.Value);
         var file = new FileInfo(full);
-        if (!file.Exists) return Task.FromResult<StoredFile?>(null);
+        if (!file.Exists)
+        {
+            // No file, or no root at all: an unmounted share is not a gone file.
+            if (!Directory.Exists(root)) throw new StorageUnavailableException($"The library root '{root}' cannot be read: it does not exist (not mounted?).");
+            return Task.FromResult<StoredFile?>(null);
+        }
         // No link, of the file or of a folder on its way, may lead out of the library: then, for the library, there is no file here.
         if (RealPath(full) is not { } real || !IsInside(real, RealPath(root) ?? root))
             return Task.FromResult<StoredFile?>(null);

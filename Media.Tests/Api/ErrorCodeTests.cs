@@ -49,7 +49,7 @@ public static class ErrorCodes
         [
             "unmatched_file.not_found", "unmatched_file.already_resolved", "unmatched_file.gone", "library.not_found", "tmdb.unknown",
             "tmdb.unknown_season", "tmdb.unknown_episode", "tmdb.unavailable", "media_file.duplicate_path", "media_item.duplicate",
-            "season.duplicate", "episode.duplicate",
+            "season.duplicate", "episode.duplicate", "storage.unavailable",
         ],
         ["POST /v1/unmatched-files/{id}/dismiss"] = ["unmatched_file.not_found", "unmatched_file.already_resolved"],
         ["POST /v1/unmatched-files/{id}/refresh"] =

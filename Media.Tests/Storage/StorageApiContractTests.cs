@@ -137,4 +137,30 @@ public sealed class StorageApiContractTests(StorageKind kind)
         await PutStorageAsync(_root.ApiStorage);
         Assert.That((await _admin.ScanAsync(_library, null, Ct)).GetProperty("status").GetString(), Is.EqualTo("completed"));
     }
+
+    [Test, Order(5)]
+    public async Task Match_WhileTheStorageCannotBeReached_Answers503_AndKeepsTheEntryPending()
+    {
+        await _root.PutAsync("Paper Street (1999)/Paper.Street.1999.mkv", new byte[4000]);
+        await _admin.ScanAsync(_library, null, Ct);
+        var queue = await GetAsync($"/v1/unmatched-files?libraryId={_library}&status=pending");
+        var entry = queue.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("path").GetString()!.StartsWith("Paper Street", StringComparison.Ordinal));
+        var id = entry.GetProperty("id").GetGuid();
+        var before = await FilesAsync();
+
+        foreach (var (why, _, storage) in _root.Unavailable())
+        {
+            await PutStorageAsync(storage);
+            using var matched = await _admin.PostAsJsonAsync($"/v1/unmatched-files/{id}/match", new { tmdbId = 550, type = "movie" }, Ct);
+            var body = await matched.Content.ReadAsStringAsync(Ct);
+            Assert.That(matched.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), $"{why}: {body}");
+            Assert.That(body, Does.Contain("storage.unavailable"), why);
+            Assert.That((await GetAsync($"/v1/unmatched-files/{id}")).GetProperty("status").GetString(), Is.EqualTo("pending"), why);
+            Assert.That(await FilesAsync(), Is.EqualTo(before), $"{why}: no media file was made");
+        }
+
+        await PutStorageAsync(_root.ApiStorage);
+        using var again = await _admin.PostAsJsonAsync($"/v1/unmatched-files/{id}/match", new { tmdbId = 550, type = "movie" }, Ct);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync(Ct));
+    }
 }
