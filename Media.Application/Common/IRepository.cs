@@ -20,6 +20,15 @@ public interface IRepository<T, in TId> where T : class
 
     Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct);
 
+    /// <summary>
+    /// One page of what the specification selects (in its order, which must end in a unique key) with the total. A
+    /// page past the middle is read from the other end, so the last page costs what the first does.
+    /// </summary>
+    Task<PagedList<T>> PageAsync(ISpecification<T> spec, PageRequest page, CancellationToken ct);
+
+    /// <inheritdoc cref="PageAsync(ISpecification{T}, PageRequest, CancellationToken)"/>
+    Task<PagedList<TResult>> PageAsync<TResult>(ISpecification<T, TResult> spec, PageRequest page, CancellationToken ct);
+
     /// <summary>Adds to the unit of work; the next <see cref="SaveAsync"/> of any repository saves it.</summary>
     void Add(T entity);
 

@@ -88,9 +88,8 @@ public sealed class ListMediaFilesHandler(IMediaFileRepository files)
 {
     public async Task<PagedList<MediaFileDto>> Handle(ListMediaFiles query, CancellationToken ct)
     {
-        var spec = new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page, query.Folder);
-        var items = await files.ListAsync(spec, ct);
-        return new PagedList<MediaFileDto>(items.To<List<MediaFileDto>>(), query.Page.Page, query.Page.PageSize, await files.CountAsync(spec, ct));
+        var page = await files.PageAsync(new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page, query.Folder), query.Page, ct);
+        return new PagedList<MediaFileDto>(page.Items.To<List<MediaFileDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }
 
@@ -117,8 +116,7 @@ public sealed class ListImportsHandler(Imports.IImportAttemptRepository imports)
 {
     public async Task<PagedList<ImportDto>> Handle(ListImports query, CancellationToken ct)
     {
-        var spec = new ImportsPage(query.File, query.Job, query.Succeeded, query.Page, query.Filter);
-        var items = await imports.ListAsync(spec, ct);
-        return new PagedList<ImportDto>(items.To<List<ImportDto>>(), query.Page.Page, query.Page.PageSize, await imports.CountAsync(spec, ct));
+        var page = await imports.PageAsync(new ImportsPage(query.File, query.Job, query.Succeeded, query.Page, query.Filter), query.Page, ct);
+        return new PagedList<ImportDto>(page.Items.To<List<ImportDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }

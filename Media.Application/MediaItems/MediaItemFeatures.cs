@@ -60,9 +60,7 @@ public sealed class ListMediaItemsHandler(IMediaItemRepository items)
 {
     public async Task<PagedList<MediaItemDto>> Handle(ListMediaItems query, CancellationToken ct)
     {
-        var spec = new MediaItemsPage(query.Type, query.Q, query.Page);
-        var found = await items.ListAsync(spec, ct);
-        return new PagedList<MediaItemDto>(found, query.Page.Page, query.Page.PageSize, await items.CountAsync(spec, ct));
+        return await items.PageAsync(new MediaItemsPage(query.Type, query.Q, query.Page), query.Page, ct);
     }
 }
 

@@ -51,10 +51,8 @@ public sealed class ListScansHandler(IScanRepository scans)
 {
     public async Task<PagedList<ScanDto>> Handle(ListScans query, CancellationToken ct)
     {
-        var spec = new ScansPage(query.Library, query.Page);
-        var items = await scans.ListAsync(spec, ct);
-        var total = await scans.CountAsync(spec, ct);
-        return new PagedList<ScanDto>(items.To<List<ScanDto>>(), query.Page.Page, query.Page.PageSize, total);
+        var page = await scans.PageAsync(new ScansPage(query.Library, query.Page), query.Page, ct);
+        return new PagedList<ScanDto>(page.Items.To<List<ScanDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }
 

@@ -137,9 +137,13 @@ public sealed class ScanRunner(
             return $"The library root is unavailable ({reason}); nothing was marked missing.";
 
         var hint = library.Kind == LibraryKind.Movies ? ParseHint.Movie : ParseHint.Series;
-        var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
-        await foreach (var file in store.KnownFilesAsync(library.Id, scan.Folder, ct)) known[file.Path] = file;
-        var queued = (await store.UnresolvedAsync(library.Id, scan.Folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
+        // What the library knows is read while the disk is walked: the walk does not wait for the database. Until it is
+        // read, walked files wait in a list (the unit of work is the reader's alone meanwhile).
+        var walkStarted = Stopwatch.GetTimestamp();
+        var knownLoad = LoadKnownAsync(library.Id, scan.Folder, ct);
+        Dictionary<string, KnownFile>? known = null;
+        Dictionary<string, UnmatchedFile> queued = [];
+        var early = new List<StoredFile>();
 
         var identifier = new Identifier(store, tmdb, library, clock, logger);
         var counters = new Counters();
@@ -172,54 +176,34 @@ public sealed class ScanRunner(
 
         try
         {
-            await foreach (var file in storage.WalkAsync(scan.Folder, Skip, Problem, ct))
+            await foreach (var walked in storage.WalkAsync(scan.Folder, Skip, Problem, ct))
             {
                 counters.Walked++;
-                counters.Folder = file.Path;
-                var now = clock.GetUtcNow();
-                if (known.Remove(file.Path, out var existing))
+                counters.Folder = walked.Path;
+                if (known is null)
                 {
-                    // A known file is only verified: no parsing, no identification, no TMDB.
-                    counters.Seen++;
-                    // Unchanged files are verified all at once after the walk (TouchAllAsync).
-                    if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
-                }
-                else if (IsMedia(file, hint, counters) is { } parsed)
-                {
-                    counters.Seen++;
-                    if (RelativePath.Normalize(file.Path).IsFailure || RelativePath.Normalize(file.Path).Value != file.Path)
+                    if (!knownLoad.IsCompleted)
                     {
-                        // A name the model cannot hold as it is: reported on the scan, never the end of it.
-                        Failed(scan, counters, new ScanProblem(file.Path, "unstorable_name",
-                            RelativePath.Normalize(file.Path).Error?.Message ?? "The name cannot be stored exactly as the file system has it."));
+                        early.Add(walked);
                         continue;
                     }
-                    fresh.Add((file, parsed));
-                    if (fresh.Count >= IdentifyBatch)
-                    {
-                        await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
-                        pendingWrites += IdentifyBatch;
-                    }
+                    await KnownLoadedAsync();
+                    foreach (var file in early) await SeenAsync(file);
+                    early = [];
                 }
-
-                if (verified.Count >= BatchSize || pendingWrites >= BatchSize)
-                {
-                    await WriteAsync(scan, counters, verified, now, ct);
-                    pendingWrites = 0;
-                }
-                if (heartbeat.Elapsed >= HeartbeatEvery)
-                {
-                    await WriteAsync(scan, counters, verified, now, ct);
-                    pendingWrites = 0;
-                    Report(scan, counters);
-                    await SaveProgressAsync(ct);
-                    heartbeat.Restart();
-                }
+                await SeenAsync(walked);
+            }
+            if (known is null)
+            {
+                await KnownLoadedAsync();
+                foreach (var file in early) await SeenAsync(file);
+                early = [];
             }
         }
         catch (Exception e) when (e is StorageUnavailableException or IOException or UnauthorizedAccessException)
         {
             // What was seen is kept; nothing is marked missing from a walk that did not finish.
+            if (known is null) await KnownLoadedAsync();
             await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
             await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
@@ -228,10 +212,62 @@ public sealed class ScanRunner(
                 : $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
+        async Task KnownLoadedAsync()
+        {
+            (known, queued) = await knownLoad;
+            counters.Load = Stopwatch.GetElapsedTime(walkStarted);
+        }
+
+        async Task SeenAsync(StoredFile file)
+        {
+            var now = clock.GetUtcNow();
+            if (known!.Remove(file.Path, out var existing))
+            {
+                // A known file is only verified: no parsing, no identification, no TMDB.
+                counters.Seen++;
+                // Unchanged files are verified all at once after the walk (TouchAllAsync).
+                if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
+            }
+            else if (IsMedia(file, hint, counters) is { } parsed)
+            {
+                counters.Seen++;
+                if (RelativePath.Normalize(file.Path).IsFailure || RelativePath.Normalize(file.Path).Value != file.Path)
+                {
+                    // A name the model cannot hold as it is: reported on the scan, never the end of it.
+                    Failed(scan, counters, new ScanProblem(file.Path, "unstorable_name",
+                        RelativePath.Normalize(file.Path).Error?.Message ?? "The name cannot be stored exactly as the file system has it."));
+                    return;
+                }
+                fresh.Add((file, parsed));
+                if (fresh.Count >= IdentifyBatch)
+                {
+                    await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
+                    pendingWrites += IdentifyBatch;
+                }
+            }
+
+            if (verified.Count >= BatchSize || pendingWrites >= BatchSize)
+            {
+                await WriteAsync(scan, counters, verified, now, ct);
+                pendingWrites = 0;
+            }
+            if (heartbeat.Elapsed >= HeartbeatEvery)
+            {
+                await WriteAsync(scan, counters, verified, now, ct);
+                pendingWrites = 0;
+                Report(scan, counters);
+                await SaveProgressAsync(ct);
+                heartbeat.Restart();
+            }
+        }
+
         await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
         var end = clock.GetUtcNow();
         await WriteAsync(scan, counters, verified, end, ct);
+        counters.Walk = Stopwatch.GetElapsedTime(walkStarted);
+        var finishStarted = Stopwatch.GetTimestamp();
 
+        known ??= (await knownLoad).Known;
         var gone = known.Values.Where(k => k.Exists && !Under(k.Path, unreadable)).Select(k => k.Id).ToList();
         // An empty root, or a root with nothing but non-media files (a .DS_Store, a placeholder, as an unmounted share's
         // mount point often has) while the library holds files for it: an unmounted share. A folder scan is taken as
@@ -250,8 +286,10 @@ public sealed class ScanRunner(
             store.Remove(left);
         counters.Folder = null;
         Report(scan, counters);
-        logger.LogInformation("Scan {Scan} phases: TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s",
-            scan.Id.Value, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds, counters.Writes.TotalSeconds);
+        logger.LogInformation(
+            "Scan {Scan} phases: load known {Load:F2} s, walk {Walk:F2} s (TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s), missing and verified {Finish:F2} s",
+            scan.Id.Value, counters.Load.TotalSeconds, counters.Walk.TotalSeconds, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds,
+            counters.Writes.TotalSeconds, Stopwatch.GetElapsedTime(finishStarted).TotalSeconds);
         return null;
 
         async Task SaveProgressAsync(CancellationToken token)
@@ -259,6 +297,17 @@ public sealed class ScanRunner(
             var saved = await scans.SaveAsync(token);
             if (saved.IsFailure) throw new InvalidOperationException($"The scan's progress could not be saved: {saved.Error!.Message}");
         }
+    }
+
+    /// <summary>The library's files (by path) and its unresolved queue entries (by path), under the scan's folder.</summary>
+    private async Task<(Dictionary<string, KnownFile> Known, Dictionary<string, UnmatchedFile> Queued)> LoadKnownAsync(
+        LibraryId library, string? folder, CancellationToken ct)
+    {
+        await Task.Yield(); // the walk goes on while this reads
+        var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
+        await foreach (var file in store.KnownFilesAsync(library, folder, ct)) known[file.Path] = file;
+        var queued = (await store.UnresolvedAsync(library, folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
+        return (known, queued);
     }
 
     /// <summary>The parsed name of a new video file, or null, with what it is instead counted.</summary>
@@ -368,6 +417,8 @@ public sealed class ScanRunner(
 
     private sealed class Counters
     {
+        public TimeSpan Load;
+        public TimeSpan Walk;
         public TimeSpan Prefetch;
         public TimeSpan Identify;
         public TimeSpan Writes;

@@ -28,17 +28,46 @@ internal static class SpecificationEvaluator
         return query;
     }
 
+    /// <summary>
+    /// The query of one page given the total: null past the end; a page past the middle in the reverse order (its rows
+    /// then come last-first: <c>Reversed</c>), so that the database skips at most half of the rows, from the nearer end.
+    /// </summary>
+    public static (IQueryable<T> Query, bool Reversed)? ApplyPage<T>(IQueryable<T> query, ISpecification<T> spec, Media.Application.Common.PageRequest page, int total)
+        where T : class
+    {
+        var skip = page.Skip;
+        if (skip >= total) return null;
+        var take = Math.Min(page.PageSize, total - skip);
+        var reversed = spec.OrderExpressions.Any() && skip > (total - take) / 2;
+        foreach (var include in IncludePaths(spec)) query = query.Include(include);
+        foreach (var where in spec.WhereExpressions) query = query.Where(where.Filter);
+        query = Order(query, spec, reversed);
+        query = query.Skip(reversed ? total - skip - take : skip).Take(take);
+        if (spec.AsNoTracking) query = query.AsNoTracking();
+        else if (spec.AsNoTrackingWithIdentityResolution) query = query.AsNoTrackingWithIdentityResolution();
+        if (spec.AsSplitQuery) query = query.AsSplitQuery();
+        return (query, reversed);
+    }
+
     public static IQueryable<TResult> Apply<T, TResult>(IQueryable<T> query, ISpecification<T, TResult> spec) where T : class =>
         spec.Selector is { } selector
             ? Apply(query, (ISpecification<T>)spec).Select(selector)
             : throw new InvalidOperationException($"{spec.GetType().Name} has no Select.");
 
-    private static IQueryable<T> Order<T>(IQueryable<T> query, ISpecification<T> spec)
+    private static IQueryable<T> Order<T>(IQueryable<T> query, ISpecification<T> spec, bool reversed = false)
     {
         IOrderedQueryable<T>? ordered = null;
         foreach (var order in spec.OrderExpressions)
         {
-            ordered = order.OrderType switch
+            var type = !reversed ? order.OrderType : order.OrderType switch
+            {
+                OrderTypeEnum.OrderBy => OrderTypeEnum.OrderByDescending,
+                OrderTypeEnum.OrderByDescending => OrderTypeEnum.OrderBy,
+                OrderTypeEnum.ThenBy => OrderTypeEnum.ThenByDescending,
+                OrderTypeEnum.ThenByDescending => OrderTypeEnum.ThenBy,
+                var other => other,
+            };
+            ordered = type switch
             {
                 OrderTypeEnum.OrderBy => query.OrderBy(order.KeySelector),
                 OrderTypeEnum.OrderByDescending => query.OrderByDescending(order.KeySelector),

@@ -72,6 +72,7 @@ public sealed class ScanBenchmark
             var settings = MediaApiFactory.TmdbSettings(tmdb);
             // The client-side TMDB limit is lifted by default (a zero-latency fake); MEDIA_BENCH_CLIENT_RPS sets it.
             settings["Tmdb:RequestsPerSecond"] = Environment.GetEnvironmentVariable("MEDIA_BENCH_CLIENT_RPS") ?? "100000";
+            settings["Logging:LogLevel:Media.Application.Scanning.ScanRunner"] = "Information"; // the scan's phases, for the output
             // The API is measured as its own process (CPU and memory apart from this test host), as users run it.
             await using var api = await ApiProcess.StartAsync(connectionString, Media.Application.Users.ApiKeys.Generate(), settings, Ct);
             using var admin = api.Admin();
@@ -111,6 +112,9 @@ public sealed class ScanBenchmark
             var missing = await PathsAsync(connectionString, "SELECT f.path FROM media_file f JOIN media_file_state s ON s.media_file_id = f.id WHERE NOT s.file_exists");
             var exact = missing.Order(StringComparer.Ordinal).SequenceEqual(deleted.Select(d => d.Path).Order(StringComparer.Ordinal)) &&
                         scans.Sum(s => s.GetProperty("filesMissing").GetInt32()) == deleted.Count;
+
+            foreach (var line in api.Log.Split('\n').Where(l => l.Contains("phases:", StringComparison.Ordinal)))
+                TestContext.Out.WriteLine(line.Trim());
 
             return new JsonObject
             {
@@ -154,7 +158,7 @@ public sealed class ScanBenchmark
 
     private static async Task FindAsync(string root)
     {
-        using var find = Process.Start(new ProcessStartInfo("find", [root, "-type", "f", "-printf", "%s\\n"])
+        using var find = Process.Start(new ProcessStartInfo("find", [root, "-type", "f", "-printf", "%s %p\\n"])
         {
             RedirectStandardOutput = true, UseShellExecute = false,
         })!;

@@ -31,6 +31,24 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>
         SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).AnyAsync(ct);
 
+    public async Task<PagedList<T>> PageAsync(ISpecification<T> spec, PageRequest page, CancellationToken ct)
+    {
+        var total = await CountAsync(spec, ct);
+        if (SpecificationEvaluator.ApplyPage(Aggregate, spec, page, total) is not var (query, reversed)) return new PagedList<T>([], page.Page, page.PageSize, total);
+        var items = await query.ToListAsync(ct);
+        if (reversed) items.Reverse();
+        return new PagedList<T>(items, page.Page, page.PageSize, total);
+    }
+
+    public async Task<PagedList<TResult>> PageAsync<TResult>(ISpecification<T, TResult> spec, PageRequest page, CancellationToken ct)
+    {
+        var total = await CountAsync(spec, ct);
+        if (SpecificationEvaluator.ApplyPage(Db.Set<T>(), spec, page, total) is not var (query, reversed)) return new PagedList<TResult>([], page.Page, page.PageSize, total);
+        var items = await query.Select(spec.Selector ?? throw new InvalidOperationException($"{spec.GetType().Name} has no Select.")).ToListAsync(ct);
+        if (reversed) items.Reverse();
+        return new PagedList<TResult>(items, page.Page, page.PageSize, total);
+    }
+
     public void Add(T entity) => Db.Set<T>().Add(entity);
 
     public async Task<Result> AddAsync(T entity, CancellationToken ct)

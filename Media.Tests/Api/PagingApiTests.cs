@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Media.Domain.Imports;
+using Media.Domain.Libraries;
+using Media.Domain.MediaFiles;
+using Media.Domain.MediaItems;
+using Media.Infrastructure.Persistence;
+using Media.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Media.Tests.Api;
+
+/// <summary>
+/// Pages past the middle are read from the other end (the last page costs what the first does): every page, in both
+/// directions and at several sizes, is exactly its slice of the whole list, and the pages together are the list.
+/// </summary>
+[TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
+public sealed class PagingApiTests(Provider provider)
+{
+    private const int Titles = 23;
+    private MediaApiFactory _api = null!;
+    private HttpClient _admin = null!;
+
+    private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _api = await MediaApiFactory.CreateAsync(provider);
+        _admin = _api.Admin();
+        var now = DateTimeOffset.UtcNow;
+        var library = Library.Create("Movies", LibraryKind.Movies, StorageLocation.Local($"/srv/paging-{Guid.NewGuid():N}"), now).Value;
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        db.Add(library);
+        for (var i = 0; i < Titles; i++)
+        {
+            // Some titles alike: the order's tie-break (the id) decides between them, in both directions.
+            var item = MediaItem.Create(MediaType.Movie, 1000 + i, $"Title {i % 7:00}", null, 1990 + i, now.AddMinutes(i));
+            db.Add(item);
+            var file = MediaFile.CreateForEpisodes(library, item, [], $"Folder {i % 5}/Title {i:00}.mkv", FileState.Verified(1000 + i, now), now.AddMinutes(i)).Value;
+            db.Add(file);
+            // Attempts at the same moment in pairs: ties again.
+            db.Add(ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, now.AddMinutes(i / 2)));
+        }
+        await db.SaveChangesAsync(Ct);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _admin?.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
+    }
+
+    private async Task<(List<string> Ids, int Total)> PageAsync(string url)
+    {
+        var body = await _admin.GetFromJsonAsync<JsonElement>(url, MediaApiFactory.Json, Ct);
+        return (body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList(), body.GetProperty("totalCount").GetInt32());
+    }
+
+    [TestCase("/v1/media-items?sortKey=title&sortDirection=asc")]
+    [TestCase("/v1/media-items?sortKey=title&sortDirection=desc")]
+    [TestCase("/v1/media-items?sortKey=year&sortDirection=desc")]
+    [TestCase("/v1/media-files?sortKey=path&sortDirection=asc")]
+    [TestCase("/v1/media-files?sortKey=path&sortDirection=desc")]
+    [TestCase("/v1/imports?sortDirection=asc&sortKey=attemptedAt")]
+    public async Task EveryPage_IsItsSliceOfTheWholeList(string list)
+    {
+        var (whole, total) = await PageAsync($"{list}&pageSize=500");
+        Assert.That(whole, Has.Count.EqualTo(total));
+        Assert.That(total, Is.GreaterThan(0));
+        foreach (var size in new[] { 1, 2, 5, 7, 22, 23, 50 })
+        {
+            var pages = (total + size - 1) / size;
+            var joined = new List<string>();
+            for (var page = 1; page <= pages + 1; page++)
+            {
+                var (ids, count) = await PageAsync($"{list}&pageSize={size}&page={page}");
+                Assert.That(count, Is.EqualTo(total));
+                Assert.That(ids, Is.EqualTo(whole.Skip((page - 1) * size).Take(size).ToList()), $"page {page} of size {size}");
+                joined.AddRange(ids);
+            }
+            Assert.That(joined, Is.EqualTo(whole), $"pages of {size}");
+        }
+    }
+}
