@@ -41,8 +41,15 @@ public sealed class MediaFilesPage : Specification<MediaFile>
 {
     public static readonly IReadOnlyList<string> SortKeys = ["path", "createdAt"];
 
+    // The filters, for a repository that counts them its own way (see IMediaFileRepository).
+    public LibraryId? Library { get; }
+    public MediaItemId? Item { get; }
+    public bool? Exists { get; }
+    public string? Folder { get; }
+
     public MediaFilesPage(LibraryId? library, MediaItemId? item, bool? exists, PageRequest page, string? folder = null)
     {
+        (Library, Item, Exists, Folder) = (library, item, exists, folder);
         Query.AsNoTracking();
         if (folder is not null) Query.Where(f => f.Path.StartsWith(folder + "/"));
         if (library is { } l) Query.Where(f => f.LibraryId == l);
@@ -51,7 +58,7 @@ public sealed class MediaFilesPage : Specification<MediaFile>
         _ = page.SortKey switch
         {
             "createdAt" => Query.OrderByThenId(f => f.CreatedAt, f => f.Id, page.Direction),
-            _ => Query.OrderByThenId(f => f.Path, f => f.Id, page.Direction),
+            _ => Query.OrderByPathThenId(f => f.Path, f => f.Id, page.Direction),
         };
         Query.Page(page);
     }

@@ -9,8 +9,11 @@ public sealed class TmdbOptions
     public string BaseUrl { get; set; } = "https://api.themoviedb.org/3/";
     public string Language { get; set; } = "en-US";
 
-    /// <summary>Client-side limit, well under TMDB's ~40-50 requests per second.</summary>
-    public int RequestsPerSecond { get; set; } = 20;
+    /// <summary>
+    /// Client-side limit. TMDB enforces about 50 requests per second per IP address (429 above it); 40 keeps a fifth
+    /// of that for anything else on the same address and for retries, and the 429 handling covers the rest.
+    /// </summary>
+    public int RequestsPerSecond { get; set; } = 40;
     public int MaxConcurrentRequests { get; set; } = 8;
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -39,6 +39,7 @@ public sealed class PagingApiTests(Provider provider)
             var item = MediaItem.Create(MediaType.Movie, 1000 + i, $"Title {i % 7:00}", null, 1990 + i, now.AddMinutes(i));
             db.Add(item);
             var file = MediaFile.CreateForEpisodes(library, item, [], $"Folder {i % 5}/Title {i:00}.mkv", FileState.Verified(1000 + i, now), now.AddMinutes(i)).Value;
+            if (i % 4 == 1) file.MarkMissing(now);
             db.Add(file);
             // Attempts at the same moment in pairs: ties again.
             db.Add(ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, now.AddMinutes(i / 2)));
@@ -64,11 +65,16 @@ public sealed class PagingApiTests(Provider provider)
     [TestCase("/v1/media-items?sortKey=year&sortDirection=desc")]
     [TestCase("/v1/media-files?sortKey=path&sortDirection=asc")]
     [TestCase("/v1/media-files?sortKey=path&sortDirection=desc")]
+    [TestCase("/v1/media-files?sortKey=path&sortDirection=desc&exists=true")]
+    [TestCase("/v1/media-files?sortKey=path&exists=false")]
+    [TestCase("/v1/media-files?sortKey=createdAt&sortDirection=desc&exists=false")]
     [TestCase("/v1/imports?sortDirection=asc&sortKey=attemptedAt")]
     public async Task EveryPage_IsItsSliceOfTheWholeList(string list)
     {
         var (whole, total) = await PageAsync($"{list}&pageSize=500");
-        Assert.That(whole, Has.Count.EqualTo(total));
+        Assert.That(whole, Has.Count.EqualTo(total), "the total counts what the list holds");
+        if (list.Contains("exists=false", StringComparison.Ordinal)) Assert.That(total, Is.EqualTo(6));
+        if (list.Contains("exists=true", StringComparison.Ordinal)) Assert.That(total, Is.EqualTo(Titles - 6));
         Assert.That(total, Is.GreaterThan(0));
         foreach (var size in new[] { 1, 2, 5, 7, 22, 23, 50 })
         {

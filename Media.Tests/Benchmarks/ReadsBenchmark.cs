@@ -52,10 +52,10 @@ public sealed class ReadsBenchmark
                 SELECT gen_random_uuid(), f.id, NULL, 'scan', f.path, f.path, true, NULL, NULL, f.created_at FROM media_file f
                 """, ct);
             await Exec(connection, $"""
-                INSERT INTO scan (id, library_id, folder, status, queued_at, started_at, finished_at, files_walked, files_seen, files_identified,
+                INSERT INTO scan (id, library_id, folder, status, queued_at, started_at, finished_at, heartbeat_at, files_walked, files_seen, files_identified,
                                   files_unmatched, files_missing, files_failed, problem_count, problems)
                 SELECT gen_random_uuid(), '{library}', NULL, 'completed', now() - make_interval(mins => g), now() - make_interval(mins => g),
-                       now() - make_interval(mins => g) + interval '5 seconds', {rows}, {rows}, 0, 0, 0, 0, 0, '[]'
+                       now() - make_interval(mins => g) + interval '5 seconds', now() - make_interval(mins => g) + interval '5 seconds', {rows}, {rows}, 0, 0, 0, 0, 0, '[]'
                 FROM generate_series(1, {rows / 10}) g
                 """, ct);
             await Exec(connection, "VACUUM ANALYZE", ct);

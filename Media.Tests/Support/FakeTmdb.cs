@@ -51,7 +51,16 @@ public sealed class FakeTmdb : IAsyncDisposable
 
     public int RequestsTo(string prefix) => _counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
 
-    public void ResetCounts() => _counts.Clear();
+    public void ResetCounts()
+    {
+        _counts.Clear();
+        _arrivals.Clear();
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _arrivals = new();
+
+    /// <summary>When each request since the last <see cref="ResetCounts"/> arrived (Stopwatch timestamps).</summary>
+    public IReadOnlyList<long> Arrivals => [.. _arrivals];
 
     /// <summary>The next <paramref name="count"/> requests fail with <paramref name="status"/>.</summary>
     public void FailNext(int count, int status, int? retryAfterSeconds = null)
@@ -123,6 +132,7 @@ public sealed class FakeTmdb : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             _counts.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
+            _arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
             if (RateLimitPerSecond is { } limit && OverLimit(limit))
             {

@@ -25,7 +25,7 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     public async Task<IReadOnlyList<TResult>> ListAsync<TResult>(ISpecification<T, TResult> spec, CancellationToken ct) =>
         await SpecificationEvaluator.Apply(Db.Set<T>(), spec).ToListAsync(ct);
 
-    public Task<int> CountAsync(ISpecification<T> spec, CancellationToken ct) =>
+    public virtual Task<int> CountAsync(ISpecification<T> spec, CancellationToken ct) =>
         SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).CountAsync(ct);
 
     public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using Media.Application.Common;
 using Media.Application.Imports;
 using Media.Application.Libraries;
@@ -33,6 +34,22 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
         var files = Db.Set<MediaFile>().AsNoTracking().Where(f => f.State.Exists == exists);
         if (library is { } l) files = files.Where(f => f.LibraryId == l);
         return files.Select(f => new Application.MediaFiles.FileLocation(f.LibraryId, f.Path, f.State.LastVerifiedAt)).AsAsyncEnumerable();
+    }
+
+    /// <summary>
+    /// A page's total without joining every file to its state: the files (an index-only count) and, when the list is
+    /// of present or missing files, the missing ones (few; found through the state's index): present = all - missing.
+    /// </summary>
+    public override async Task<int> CountAsync(ISpecification<MediaFile> spec, CancellationToken ct)
+    {
+        if (spec is not Application.MediaFiles.MediaFilesPage page) return await base.CountAsync(spec, ct);
+        var files = Db.Set<MediaFile>().AsNoTracking();
+        if (page.Folder is { } folder) files = files.Where(f => f.Path.StartsWith(folder + "/"));
+        if (page.Library is { } library) files = files.Where(f => f.LibraryId == library);
+        if (page.Item is { } item) files = files.Where(f => f.MediaItemId == item);
+        if (page.Exists is null) return await files.CountAsync(ct);
+        var missing = await files.CountAsync(f => !f.State.Exists, ct);
+        return page.Exists.Value ? await files.CountAsync(ct) - missing : missing;
     }
 }
 
