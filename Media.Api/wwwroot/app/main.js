@@ -29,7 +29,7 @@ function load(name) {
 function Screen({ name, props }) {
   const [component, setComponent] = useState(() => loaded.get(name));
   const [error, setError] = useState(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
     if (!component) load(name).then(c => live && setComponent(() => c), e => live && setError(e));
     return () => { live = false; };
