@@ -22,6 +22,10 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 // The web app's files: from wwwroot and the build's compressed copies when run from a build (build.ps1 run, the
 // tests), from the publish folder when published (there the manifest is absent and this does nothing).
 Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
+// Off unless configured: from a build, MapStaticAssets would otherwise check each file against the manifest, find its
+// modification time different (the manifest keeps whole seconds, the file system does not) and send every file
+// wrapped in an uncompressed gzip stream instead of the build's compressed copy. Set it to true while editing wwwroot.
+builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
 
 builder.Services.AddMediaInfrastructure(builder.Configuration);
 builder.Services.Scan(s => s.FromAssemblyOf<CreateLibraryHandler>()

@@ -14,9 +14,10 @@ public sealed record EpisodeDto(Guid Id, int Number, string? Title, DateOnly? Ai
 
 public sealed record SeasonDto(Guid Id, int Number, string? Name, IReadOnlyList<EpisodeDto> Episodes);
 
+/// <summary>A title with its seasons and files; <c>PosterUrl</c> is TMDB's image of <c>PosterPath</c> at a size for a page.</summary>
 public sealed record MediaItemDetailDto(
     Guid Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year, DateTimeOffset CreatedAt,
-    IReadOnlyList<SeasonDto> Seasons, IReadOnlyList<MediaFileDto> Files);
+    IReadOnlyList<SeasonDto> Seasons, IReadOnlyList<MediaFileDto> Files, string? Overview = null, string? PosterPath = null, string? PosterUrl = null);
 
 internal sealed class MediaItemMapping : IRegister
 {
@@ -66,20 +67,21 @@ public sealed class ListMediaItemsHandler(IMediaItemRepository items)
 
 public sealed record GetMediaItem(MediaItemId Id);
 
-public sealed class GetMediaItemHandler(IMediaItemRepository items, IMediaFileRepository files)
+public sealed class GetMediaItemHandler(IMediaItemRepository items, IMediaFileRepository files, IMetadataSource tmdb)
 {
     public async Task<Result<MediaItemDetailDto>> Handle(GetMediaItem query, CancellationToken ct)
     {
         if (await items.FindAsync(query.Id, ct) is not { } item) return MediaItemErrors.NotFound(query.Id);
         var itemFiles = await files.ListAsync(new FilesOfItem(item.Id), ct);
-        return ToDetail(item, itemFiles.To<List<MediaFileDto>>());
+        var images = item.PosterPath is null ? Posters.DefaultImageBaseUrl : await tmdb.ImageBaseUrlAsync(ct);
+        return ToDetail(item, itemFiles.To<List<MediaFileDto>>(), images);
     }
 
-    internal static MediaItemDetailDto ToDetail(MediaItem item, IReadOnlyList<MediaFileDto> files) => new(
+    internal static MediaItemDetailDto ToDetail(MediaItem item, IReadOnlyList<MediaFileDto> files, string imageBaseUrl) => new(
         item.Id.Value, item.Type, item.TmdbId, item.Title, item.OriginalTitle, item.Year, item.CreatedAt,
         item.Seasons.OrderBy(s => s.Number).Select(s => new SeasonDto(s.Id.Value, s.Number, s.Name,
             s.Episodes.OrderBy(e => e.Number).Select(e => new EpisodeDto(e.Id.Value, e.Number, e.Title, e.AirDate)).ToList())).ToList(),
-        files);
+        files, item.Overview, item.PosterPath, Posters.Url(imageBaseUrl, Posters.Medium, item.PosterPath));
 }
 
 public sealed record AddMediaItem(string? Type, int? TmdbId);
@@ -101,7 +103,7 @@ public sealed class AddMediaItemHandler(IMediaItemRepository items, IMetadataSou
         if (created.IsFailure) return created.Error!;
         // Find-or-create in one database operation: of two users adding the same title at once, one creates it.
         var ensured = await items.EnsureAsync(created.Value, ct);
-        return ensured.Created ? GetMediaItemHandler.ToDetail(ensured.Item, []) : Duplicate(ensured.Item);
+        return ensured.Created ? GetMediaItemHandler.ToDetail(ensured.Item, [], await tmdb.ImageBaseUrlAsync(ct)) : Duplicate(ensured.Item);
     }
 
     private static Error Duplicate(MediaItem existing) =>
@@ -117,10 +119,10 @@ public sealed class AddMediaItemHandler(IMediaItemRepository items, IMetadataSou
             var now = clock.GetUtcNow();
             if (type == MediaType.Movie)
                 return await tmdb.GetMovieAsync(tmdbId, ct) is { } movie
-                    ? MediaItem.Movie(movie.TmdbId, movie.Title, movie.OriginalTitle, movie.Year, now)
+                    ? MediaItem.Movie(movie.TmdbId, movie.Title, movie.OriginalTitle, movie.Year, now).Described(movie.Overview, movie.PosterPath)
                     : MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } series) return MetadataErrors.Unknown(type, tmdbId);
-            var item = MediaItem.Series(series.TmdbId, series.Title, series.OriginalTitle, series.Year, now);
+            var item = MediaItem.Series(series.TmdbId, series.Title, series.OriginalTitle, series.Year, now).Described(series.Overview, series.PosterPath);
             foreach (var summary in series.Seasons)
             {
                 var season = item.EnsureSeason(summary.Number, summary.Name);

@@ -3,13 +3,15 @@ using Media.Domain.MediaItems;
 namespace Media.Application.Metadata;
 
 /// <summary>A search hit: enough to judge a match and to show a suggestion.</summary>
-public sealed record MetadataCandidate(int TmdbId, MediaType Type, string Title, string? OriginalTitle, int? Year, double Popularity);
+public sealed record MetadataCandidate(
+    int TmdbId, MediaType Type, string Title, string? OriginalTitle, int? Year, double Popularity, string? Overview = null, string? PosterPath = null);
 
-public sealed record MovieMetadata(int TmdbId, string Title, string? OriginalTitle, int? Year, string? ImdbId);
+public sealed record MovieMetadata(int TmdbId, string Title, string? OriginalTitle, int? Year, string? ImdbId, string? Overview = null, string? PosterPath = null);
 
 public sealed record SeasonSummary(int Number, string? Name, int EpisodeCount);
 
-public sealed record SeriesMetadata(int TmdbId, string Title, string? OriginalTitle, int? Year, IReadOnlyList<SeasonSummary> Seasons);
+public sealed record SeriesMetadata(
+    int TmdbId, string Title, string? OriginalTitle, int? Year, IReadOnlyList<SeasonSummary> Seasons, string? Overview = null, string? PosterPath = null);
 
 public sealed record EpisodeMetadata(int Number, string? Title, DateOnly? AirDate);
 
@@ -35,4 +37,20 @@ public interface IMetadataSource
     Task<SeriesMetadata?> GetSeriesAsync(int tmdbId, CancellationToken ct);
 
     Task<SeasonMetadata?> GetSeasonAsync(int seriesTmdbId, int seasonNumber, CancellationToken ct);
+
+    /// <summary>
+    /// Where TMDB serves images (its configuration's secure_base_url, cached for days), else the documented
+    /// https://image.tmdb.org/t/p/; never throws. A poster's URL is this, a size (w92, w185, ...) and its path.
+    /// </summary>
+    Task<string> ImageBaseUrlAsync(CancellationToken ct);
+}
+
+public static class Posters
+{
+    public const string DefaultImageBaseUrl = "https://image.tmdb.org/t/p/";
+    public const string Small = "w92";
+    public const string Medium = "w185";
+
+    public static string? Url(string imageBaseUrl, string size, string? posterPath) =>
+        string.IsNullOrEmpty(posterPath) ? null : $"{imageBaseUrl.TrimEnd('/')}/{size}/{posterPath.TrimStart('/')}";
 }

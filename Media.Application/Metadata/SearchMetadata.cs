@@ -5,9 +5,13 @@ using Media.Domain.MediaItems;
 
 namespace Media.Application.Metadata;
 
-/// <summary>A TMDB title the match dialog can offer; <c>MediaItemId</c> when the library already has it.</summary>
+/// <summary>
+/// A TMDB title the match dialog can offer; <c>MediaItemId</c> when the library already has it; <c>PosterUrl</c> is
+/// TMDB's image of <c>PosterPath</c> at a thumbnail size.
+/// </summary>
 public sealed record MetadataHitDto(
-    int TmdbId, MediaType Type, string Title, string? OriginalTitle, int? Year, string? Overview, string? PosterPath, Guid? MediaItemId)
+    int TmdbId, MediaType Type, string Title, string? OriginalTitle, int? Year, string? Overview, string? PosterPath, Guid? MediaItemId,
+    string? PosterUrl = null)
 {
     public bool InLibrary => MediaItemId is not null;
 }
@@ -50,10 +54,12 @@ public sealed partial class SearchMetadataHandler(IMetadataSource tmdb, IMediaIt
         }
 
         var hits = new List<MetadataHitDto>();
+        var images = found.Any(c => c.PosterPath is not null) ? await tmdb.ImageBaseUrlAsync(ct) : Posters.DefaultImageBaseUrl;
         foreach (var c in found.Take(MaxHits))
         {
             var known = await items.FirstOrDefaultAsync(new MediaItemByTmdbId(c.Type, c.TmdbId), ct);
-            hits.Add(new MetadataHitDto(c.TmdbId, c.Type, c.Title, c.OriginalTitle, c.Year, null, null, known?.Id.Value));
+            hits.Add(new MetadataHitDto(c.TmdbId, c.Type, c.Title, c.OriginalTitle, c.Year, c.Overview, c.PosterPath, known?.Id.Value,
+                Posters.Url(images, Posters.Small, c.PosterPath)));
         }
         return hits;
     }
@@ -61,8 +67,8 @@ public sealed partial class SearchMetadataHandler(IMetadataSource tmdb, IMediaIt
     private async Task<IReadOnlyList<MetadataCandidate>> ByIdAsync(MediaType type, int id, CancellationToken ct)
     {
         if (type == MediaType.Movie)
-            return await tmdb.GetMovieAsync(id, ct) is { } m ? [new MetadataCandidate(m.TmdbId, type, m.Title, m.OriginalTitle, m.Year, 0)] : [];
-        return await tmdb.GetSeriesAsync(id, ct) is { } s ? [new MetadataCandidate(s.TmdbId, type, s.Title, s.OriginalTitle, s.Year, 0)] : [];
+            return await tmdb.GetMovieAsync(id, ct) is { } m ? [new MetadataCandidate(m.TmdbId, type, m.Title, m.OriginalTitle, m.Year, 0, m.Overview, m.PosterPath)] : [];
+        return await tmdb.GetSeriesAsync(id, ct) is { } s ? [new MetadataCandidate(s.TmdbId, type, s.Title, s.OriginalTitle, s.Year, 0, s.Overview, s.PosterPath)] : [];
     }
 
     [GeneratedRegex("^tt[0-9]{5,10}$")]

@@ -175,7 +175,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                 var movie = await Tmdb(t => t.GetMovieAsync(tmdbId, ct));
                 if (!movie.Failed)
                     return movie.Value is { } m
-                        ? Matched(await AddAsync(MediaItem.Movie(m.TmdbId, m.Title, m.OriginalTitle, m.Year, clock.GetUtcNow()), ct))
+                        ? Matched(await AddAsync(MediaItem.Movie(m.TmdbId, m.Title, m.OriginalTitle, m.Year, clock.GetUtcNow()).Described(m.Overview, m.PosterPath), ct))
                         : Identification.Unmatched($"TMDB has no movie with id {tmdbId}.");
             }
             else
@@ -183,7 +183,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                 var series = await SeriesDetailsAsync(tmdbId, ct);
                 if (!series.Failed)
                     return series.Value is { } s
-                        ? Matched(await AddAsync(MediaItem.Series(s.TmdbId, s.Title, s.OriginalTitle, s.Year, clock.GetUtcNow()), ct))
+                        ? Matched(await AddAsync(MediaItem.Series(s.TmdbId, s.Title, s.OriginalTitle, s.Year, clock.GetUtcNow()).Described(s.Overview, s.PosterPath), ct))
                         : Identification.Unmatched($"TMDB has no series with id {tmdbId}.");
             }
         }
@@ -197,7 +197,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     {
         var known = (await Known(ct)).ByTmdb(hit.TmdbId);
         if (known is not null) return Matched(await LoadAsync(known.Id, ct));
-        return Matched(await AddAsync(MediaItem.Create(_type, hit.TmdbId, hit.Title, hit.OriginalTitle, hit.Year, clock.GetUtcNow()), ct));
+        return Matched(await AddAsync(MediaItem.Create(_type, hit.TmdbId, hit.Title, hit.OriginalTitle, hit.Year, clock.GetUtcNow()).Described(hit.Overview, hit.PosterPath), ct));
     }
 
     private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)

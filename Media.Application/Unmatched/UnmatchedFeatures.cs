@@ -168,7 +168,8 @@ public sealed class MatchUnmatchedFileHandler(
         var now = clock.GetUtcNow();
         // The title, its season and episode rows: find-or-create in one database operation each (two matches to the
         // same new title at once both end with the one stored item).
-        var candidate = MediaItem.Create(target.Type, target.TmdbId, target.Title, target.OriginalTitle, target.Year, now);
+        var candidate = MediaItem.Create(target.Type, target.TmdbId, target.Title, target.OriginalTitle, target.Year, now)
+            .Described(target.Overview, target.PosterPath);
         if (target.Type == MediaType.Series)
         {
             var seasonRow = candidate.EnsureSeason(season!.Value, target.Season!.Name);
@@ -194,7 +195,8 @@ public sealed class MatchUnmatchedFileHandler(
         return file.To<MediaFileDto>();
     }
 
-    private sealed record Target(MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year, SeasonMetadata? Season);
+    private sealed record Target(
+        MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year, SeasonMetadata? Season, string? Overview, string? PosterPath);
 
     /// <summary>The target as TMDB knows it; a series also with the season the episodes must be in.</summary>
     private async Task<Result<Target>> TargetAsync(MediaType type, int tmdbId, int? season, IReadOnlyList<int> episodes, CancellationToken ct)
@@ -203,7 +205,7 @@ public sealed class MatchUnmatchedFileHandler(
         {
             if (type == MediaType.Movie)
                 return await tmdb.GetMovieAsync(tmdbId, ct) is { } m
-                    ? new Target(type, tmdbId, m.Title, m.OriginalTitle, m.Year, null)
+                    ? new Target(type, tmdbId, m.Title, m.OriginalTitle, m.Year, null, m.Overview, m.PosterPath)
                     : MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeriesAsync(tmdbId, ct) is not { } s) return MetadataErrors.Unknown(type, tmdbId);
             if (await tmdb.GetSeasonAsync(tmdbId, season!.Value, ct) is not { } details)
@@ -211,7 +213,7 @@ public sealed class MatchUnmatchedFileHandler(
             var missing = episodes.Where(e => details.Episodes.All(x => x.Number != e)).ToList();
             if (missing.Count > 0)
                 return MetadataErrors.UnknownEpisodes(s.Title, season.Value, missing);
-            return new Target(type, tmdbId, s.Title, s.OriginalTitle, s.Year, details);
+            return new Target(type, tmdbId, s.Title, s.OriginalTitle, s.Year, details, s.Overview, s.PosterPath);
         }
         catch (MetadataUnavailableException e)
         {

@@ -8,6 +8,8 @@ public enum MediaType { Movie, Series }
 public sealed class MediaItem
 {
     public const int MaxTitleLength = 500;
+    public const int MaxOverviewLength = 4000;
+    public const int MaxPosterPathLength = 200;
 
     private readonly List<Season> _seasons = [];
 
@@ -19,6 +21,10 @@ public sealed class MediaItem
     public string Title { get; private set; } = "";
     public string? OriginalTitle { get; private set; }
     public int? Year { get; private set; }
+    /// <summary>TMDB's synopsis, in the configured language.</summary>
+    public string? Overview { get; private set; }
+    /// <summary>TMDB's image path of the poster (e.g. /abc.jpg); the URL adds TMDB's image base and a size.</summary>
+    public string? PosterPath { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public IReadOnlyCollection<Season> Seasons => _seasons;
 
@@ -41,6 +47,15 @@ public sealed class MediaItem
         Title = CheckTitle(title);
         OriginalTitle = string.IsNullOrWhiteSpace(originalTitle) ? null : CheckTitle(originalTitle);
         Year = year is null or (>= 1800 and <= 2200) ? year : throw new ArgumentOutOfRangeException(nameof(year));
+    }
+
+    /// <summary>What TMDB says about the title (both may be missing); returns the item, for use beside a factory.</summary>
+    public MediaItem Described(string? overview, string? posterPath)
+    {
+        overview = string.IsNullOrWhiteSpace(overview) ? null : overview.Trim();
+        Overview = overview is { Length: > MaxOverviewLength } ? overview[..MaxOverviewLength].TrimEnd() : overview;
+        PosterPath = string.IsNullOrWhiteSpace(posterPath) || posterPath.Length > MaxPosterPathLength ? null : posterPath.Trim();
+        return this;
     }
 
     /// <summary>Returns the season with that number, adding it when it is new. Movies have no seasons.</summary>

@@ -49,12 +49,12 @@ internal sealed class TmdbClient(
             if (year is not null) parameters["primary_release_year"] = year.Value.ToString(CultureInfo.InvariantCulture);
             var page = await GetAsync("search/movie", parameters, TmdbJson.Default.TmdbPageTmdbMovieResult, _ => SearchTtl, ct);
             return page?.Results?.Select(r => new MetadataCandidate(
-                r.Id, MediaType.Movie, r.Title ?? r.OriginalTitle ?? "", r.OriginalTitle, YearOf(r.ReleaseDate), r.Popularity)).ToList() ?? [];
+                r.Id, MediaType.Movie, r.Title ?? r.OriginalTitle ?? "", r.OriginalTitle, YearOf(r.ReleaseDate), r.Popularity, Text(r.Overview), Text(r.PosterPath))).ToList() ?? [];
         }
         if (year is not null) parameters["first_air_date_year"] = year.Value.ToString(CultureInfo.InvariantCulture);
         var tv = await GetAsync("search/tv", parameters, TmdbJson.Default.TmdbPageTmdbTvResult, _ => SearchTtl, ct);
         return tv?.Results?.Select(r => new MetadataCandidate(
-            r.Id, MediaType.Series, r.Name ?? r.OriginalName ?? "", r.OriginalName, YearOf(r.FirstAirDate), r.Popularity)).ToList() ?? [];
+            r.Id, MediaType.Series, r.Name ?? r.OriginalName ?? "", r.OriginalName, YearOf(r.FirstAirDate), r.Popularity, Text(r.Overview), Text(r.PosterPath))).ToList() ?? [];
     }
 
     public async Task<MetadataCandidate?> FindByImdbIdAsync(string imdbId, CancellationToken ct)
@@ -62,9 +62,11 @@ internal sealed class TmdbClient(
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["external_source"] = "imdb_id" };
         var found = await GetAsync($"find/{Uri.EscapeDataString(imdbId)}", parameters, TmdbJson.Default.TmdbFind, _ => SearchTtl, ct);
         if (found?.MovieResults?.FirstOrDefault() is { } movie)
-            return new MetadataCandidate(movie.Id, MediaType.Movie, movie.Title ?? movie.OriginalTitle ?? "", movie.OriginalTitle, YearOf(movie.ReleaseDate), movie.Popularity);
+            return new MetadataCandidate(movie.Id, MediaType.Movie, movie.Title ?? movie.OriginalTitle ?? "", movie.OriginalTitle, YearOf(movie.ReleaseDate), movie.Popularity,
+                Text(movie.Overview), Text(movie.PosterPath));
         if (found?.TvResults?.FirstOrDefault() is { } tv)
-            return new MetadataCandidate(tv.Id, MediaType.Series, tv.Name ?? tv.OriginalName ?? "", tv.OriginalName, YearOf(tv.FirstAirDate), tv.Popularity);
+            return new MetadataCandidate(tv.Id, MediaType.Series, tv.Name ?? tv.OriginalName ?? "", tv.OriginalName, YearOf(tv.FirstAirDate), tv.Popularity,
+                Text(tv.Overview), Text(tv.PosterPath));
         return null;
     }
 
@@ -72,7 +74,8 @@ internal sealed class TmdbClient(
     {
         var movie = await GetAsync($"movie/{tmdbId}", Params(), TmdbJson.Default.TmdbMovie, m => ReleasedTtl(m.ReleaseDate), ct);
         return movie is null ? null
-            : new MovieMetadata(movie.Id, movie.Title ?? movie.OriginalTitle ?? "", movie.OriginalTitle, YearOf(movie.ReleaseDate), movie.ImdbId);
+            : new MovieMetadata(movie.Id, movie.Title ?? movie.OriginalTitle ?? "", movie.OriginalTitle, YearOf(movie.ReleaseDate), movie.ImdbId,
+                Text(movie.Overview), Text(movie.PosterPath));
     }
 
     public async Task<SeriesMetadata?> GetSeriesAsync(int tmdbId, CancellationToken ct)
@@ -80,7 +83,7 @@ internal sealed class TmdbClient(
         var tv = await GetAsync($"tv/{tmdbId}", Params(), TmdbJson.Default.TmdbTv, _ => TimeSpan.FromHours(24), ct);
         return tv is null ? null
             : new SeriesMetadata(tv.Id, tv.Name ?? tv.OriginalName ?? "", tv.OriginalName, YearOf(tv.FirstAirDate),
-                tv.Seasons?.Select(s => new SeasonSummary(s.SeasonNumber, s.Name, s.EpisodeCount)).ToList() ?? []);
+                tv.Seasons?.Select(s => new SeasonSummary(s.SeasonNumber, s.Name, s.EpisodeCount)).ToList() ?? [], Text(tv.Overview), Text(tv.PosterPath));
     }
 
     public async Task<SeasonMetadata?> GetSeasonAsync(int seriesTmdbId, int seasonNumber, CancellationToken ct)
@@ -89,6 +92,22 @@ internal sealed class TmdbClient(
         return season is null ? null
             : new SeasonMetadata(season.SeasonNumber, season.Name,
                 season.Episodes?.Select(e => new EpisodeMetadata(e.EpisodeNumber, e.Name, DateOf(e.AirDate))).ToList() ?? []);
+    }
+
+    public async Task<string> ImageBaseUrlAsync(CancellationToken ct)
+    {
+        if (!IsConfigured) return Posters.DefaultImageBaseUrl;
+        try
+        {
+            // TMDB asks clients to cache its configuration and look again only every few days.
+            var configuration = await GetAsync("configuration", Params(), TmdbJson.Default.TmdbConfiguration, _ => TimeSpan.FromDays(3), ct);
+            return configuration?.Images?.SecureBaseUrl is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+                ? url : Posters.DefaultImageBaseUrl;
+        }
+        catch (MetadataUnavailableException)
+        {
+            return Posters.DefaultImageBaseUrl;
+        }
     }
 
     /// <summary>Cache, then HTTP. Null means TMDB does not know the resource (404, cached for a day).</summary>
@@ -153,4 +172,7 @@ internal sealed class TmdbClient(
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
     private static int? YearOf(string? value) => DateOf(value)?.Year;
+
+    /// <summary>TMDB sends "" for an overview it does not have.</summary>
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

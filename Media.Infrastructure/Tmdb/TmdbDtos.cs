@@ -8,18 +8,18 @@ namespace Media.Infrastructure.Tmdb;
 internal sealed record TmdbPage<T>(int Page, List<T>? Results, int TotalPages, int TotalResults);
 
 internal sealed record TmdbMovieResult(
-    int Id, string? Title, string? OriginalTitle, string? ReleaseDate, double Popularity);
+    int Id, string? Title, string? OriginalTitle, string? ReleaseDate, double Popularity, string? Overview = null, string? PosterPath = null);
 
 internal sealed record TmdbTvResult(
-    int Id, string? Name, string? OriginalName, string? FirstAirDate, double Popularity);
+    int Id, string? Name, string? OriginalName, string? FirstAirDate, double Popularity, string? Overview = null, string? PosterPath = null);
 
 internal sealed record TmdbMovie(
-    int Id, string? Title, string? OriginalTitle, string? ReleaseDate, string? ImdbId);
+    int Id, string? Title, string? OriginalTitle, string? ReleaseDate, string? ImdbId, string? Overview = null, string? PosterPath = null);
 
 internal sealed record TmdbSeasonSummary(int SeasonNumber, string? Name, int EpisodeCount);
 
 internal sealed record TmdbTv(
-    int Id, string? Name, string? OriginalName, string? FirstAirDate, List<TmdbSeasonSummary>? Seasons);
+    int Id, string? Name, string? OriginalName, string? FirstAirDate, List<TmdbSeasonSummary>? Seasons, string? Overview = null, string? PosterPath = null);
 
 internal sealed record TmdbEpisode(int EpisodeNumber, string? Name, string? AirDate);
 
@@ -29,6 +29,10 @@ internal sealed record TmdbFind(List<TmdbMovieResult>? MovieResults, List<TmdbTv
 
 internal sealed record TmdbError(int StatusCode, string? StatusMessage);
 
+internal sealed record TmdbConfiguration(TmdbImages? Images);
+
+internal sealed record TmdbImages(string? SecureBaseUrl, List<string>? PosterSizes);
+
 [JsonSerializable(typeof(TmdbPage<TmdbMovieResult>))]
 [JsonSerializable(typeof(TmdbPage<TmdbTvResult>))]
 [JsonSerializable(typeof(TmdbMovie))]
@@ -36,5 +40,6 @@ internal sealed record TmdbError(int StatusCode, string? StatusMessage);
 [JsonSerializable(typeof(TmdbSeason))]
 [JsonSerializable(typeof(TmdbFind))]
 [JsonSerializable(typeof(TmdbError))]
+[JsonSerializable(typeof(TmdbConfiguration))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class TmdbJson : JsonSerializerContext;

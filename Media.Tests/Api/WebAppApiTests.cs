@@ -98,6 +98,13 @@ public sealed class WebAppApiTests(Provider provider)
         Assert.That(response.Content.Headers.ContentEncoding, Does.Contain("gzip"));
         Assert.That(response.Headers.ETag, Is.Not.Null);
         Assert.That(response.Content.Headers.ContentLength, Is.GreaterThan(100));
+        // Really compressed: the build's .gz copy, not the file wrapped in an uncompressed gzip stream (what the
+        // runtime reload of static assets sends when a file's time differs from the manifest's by a fraction of a second).
+        var body = await response.Content.ReadAsByteArrayAsync(Ct);
+        await using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        await gzip.CopyToAsync(plain, Ct);
+        Assert.That(body.Length, Is.LessThan(plain.Length * 0.6), $"{body.Length} bytes for a {plain.Length}-byte file");
     }
 
     [TestCase("/v1/nothing-here")]

@@ -41,7 +41,7 @@ public sealed class UnmatchedPagingBenchmark
             // A bulk load as an operator would do it: the counting trigger off, the counts rebuilt once afterwards.
             await Exec(connection, "ALTER TABLE unmatched_file DISABLE TRIGGER unmatched_count_track", ct);
             await using (var copy = await connection.BeginBinaryImportAsync(
-                "COPY unmatched_file (id, library_id, path, size, discovered_at, status, suggestions) FROM STDIN (FORMAT BINARY)", ct))
+                "COPY unmatched_file (id, library_id, path, path_hash, size, discovered_at, status, suggestions) FROM STDIN (FORMAT BINARY)", ct))
             {
                 var start = DateTimeOffset.UtcNow.AddDays(-30);
                 for (var i = 0; i < rows; i++)
@@ -49,7 +49,9 @@ public sealed class UnmatchedPagingBenchmark
                     await copy.StartRowAsync(ct);
                     await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
                     await copy.WriteAsync(library.Id.Value, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync($"Unknown {i / 1000}/Unknown.File.{i}.mkv", NpgsqlDbType.Varchar, ct);
+                    var path = $"Unknown {i / 1000}/Unknown.File.{i}.mkv";
+                    await copy.WriteAsync(path, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(Media.Domain.Common.PathKey.Of(path), NpgsqlDbType.Bytea, ct);
                     await copy.WriteAsync((long)i * 1000, NpgsqlDbType.Bigint, ct);
                     await copy.WriteAsync(start.AddMilliseconds(i * 100L).UtcDateTime, NpgsqlDbType.TimestampTz, ct);
                     await copy.WriteAsync("pending", NpgsqlDbType.Varchar, ct);

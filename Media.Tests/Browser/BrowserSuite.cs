@@ -18,6 +18,8 @@ namespace Media.Tests.Browser;
 public sealed class BrowserSuite
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+    public const string HeatOverview = "A group of high-end professional thieves start to feel the heat from the LAPD when they unknowingly leave a clue.";
+    public const string AlienOverview = "During its return to the earth, commercial spaceship Nostromo intercepts a distress signal from a distant planet.";
 
     public static string? SkipReason { get; private set; }
     public static IBrowser Browser { get; private set; } = null!;
@@ -43,9 +45,9 @@ public sealed class BrowserSuite
         Tmdb = (await FakeTmdb.StartAsync())
             .Add(new FakeMovie(603, "The Matrix", "1999-03-30", ImdbId: "tt0133093", Popularity: 80))
             .Add(new FakeMovie(604, "The Matrix Reloaded", "2003-05-15", Popularity: 40))
-            .Add(new FakeMovie(949, "Heat", "1995-12-15"))
+            .Add(new FakeMovie(949, "Heat", "1995-12-15", Overview: HeatOverview, PosterPath: "/heat.png"))
             .Add(new FakeMovie(27205, "Inception", "2010-07-15"))
-            .Add(new FakeMovie(348, "Alien", "1979-05-25", ImdbId: "tt0078748"))
+            .Add(new FakeMovie(348, "Alien", "1979-05-25", ImdbId: "tt0078748", Overview: AlienOverview, PosterPath: "/alien.png"))
             .Add(new FakeSeries(1396, "Breaking Bad", "2008-01-20", new Dictionary<int, FakeEpisode[]>
             {
                 [1] = [new(1, "Pilot"), new(2, "Cat's in the Bag..."), new(3, "...And the Bag's in the River")],
@@ -54,7 +56,9 @@ public sealed class BrowserSuite
             {
                 [1] = [new(1, "Good News About Hell"), new(2, "Half Loop"), new(3, "In Perpetuity")],
             }));
-        Api = await MediaApiFactory.CreateAsync(Provider.Sqlite, settings: MediaApiFactory.TmdbSettings(Tmdb));
+        var settings = MediaApiFactory.TmdbSettings(Tmdb);
+        settings["Downloads:PollInterval"] = "00:00:00.300"; // the activity test's download job moves along quickly
+        Api = await MediaApiFactory.CreateAsync(Provider.Sqlite, settings: settings);
         Api.UseKestrel(0);
         Api.StartServer();
         var address = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -30,6 +30,14 @@ public sealed class TitleBrowserTests : BrowserTest
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=alien"));
         await list.GetByText("Alien", new() { Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Alien (1979)" })).ToBeVisibleAsync();
+        // What TMDB says about it, kept when the scan identified it: the overview and the poster.
+        await Expect(Page.GetByText(BrowserSuite.AlienOverview)).ToBeVisibleAsync();
+        var poster = Page.GetByRole(AriaRole.Img, new() { Name = "Poster of Alien" });
+        await Expect(poster).ToHaveAttributeAsync("src", $"{Tmdb.BaseUrl[..^2]}t/p/w185/alien.png");
+        await Expect(poster).ToHaveJSPropertyAsync("naturalWidth", 2);
+        var alien = await DbAsync(db => db.Set<Media.Domain.MediaItems.MediaItem>().AsNoTracking()
+            .SingleAsync(m => m.TmdbId == 348 && m.Type == Media.Domain.MediaItems.MediaType.Movie, Ct));
+        Assert.That((alien.Overview, alien.PosterPath), Is.EqualTo((BrowserSuite.AlienOverview, "/alien.png")));
         // Other tests' libraries may hold Alien too: this library's file is the one with this path.
         var ours = Page.Locator(".file").Filter(new() { HasText = "Alien (1979)/Alien (1979) 1080p.mkv" });
         await Expect(ours).ToBeVisibleAsync();

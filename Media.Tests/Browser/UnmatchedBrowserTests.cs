@@ -44,6 +44,12 @@ public sealed class UnmatchedBrowserTests : BrowserTest
         await Expect(dialog).ToBeVisibleAsync();
         await Expect(dialog.GetByLabel("Title")).ToHaveValueAsync("Heat");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Search TMDB" }).ClickAsync();
+        // Each hit shows TMDB's poster (from the image server its configuration names) and overview.
+        var hit = dialog.GetByRole(AriaRole.List, new() { Name = "Search results" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Heat (1995)" });
+        await Expect(hit).ToContainTextAsync(BrowserSuite.HeatOverview);
+        var poster = hit.GetByRole(AriaRole.Img, new() { Name = "Poster of Heat" });
+        await Expect(poster).ToHaveAttributeAsync("src", $"{Tmdb.BaseUrl[..^2]}t/p/w92/heat.png");
+        await Expect(poster).ToHaveJSPropertyAsync("naturalWidth", 2); // the image arrived and decoded
         await dialog.GetByRole(AriaRole.Radio, new() { Name = "Heat (1995)" }).CheckAsync();
         await AssertAccessibleAsync();
         await ScreenshotAsync("unmatched-match-dialog");
@@ -56,7 +62,7 @@ public sealed class UnmatchedBrowserTests : BrowserTest
         Assert.That(matched.Status, Is.EqualTo(UnmatchedStatus.Matched));
         var file = await DbAsync(db => db.Set<MediaFile>().AsNoTracking().SingleAsync(f => f.Id == matched.MediaFileId, Ct));
         var item = await DbAsync(db => db.Set<MediaItem>().AsNoTracking().SingleAsync(m => m.Id == file.MediaItemId, Ct));
-        Assert.That((item.TmdbId, item.Title), Is.EqualTo((949, "Heat")));
+        Assert.That((item.TmdbId, item.Title, item.Overview, item.PosterPath), Is.EqualTo((949, "Heat", BrowserSuite.HeatOverview, "/heat.png")));
         Assert.That(await DbAsync(db => db.Set<ImportAttempt>().CountAsync(i => i.MediaFileId == file.Id && i.Method == ImportMethod.ManualMatch, Ct)), Is.EqualTo(1));
 
         // d dismisses the file in focus.

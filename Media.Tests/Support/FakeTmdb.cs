@@ -11,17 +11,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Media.Tests.Support;
 
-public sealed record FakeMovie(int Id, string Title, string ReleaseDate, string? OriginalTitle = null, string? ImdbId = null, double Popularity = 10);
+public sealed record FakeMovie(
+    int Id, string Title, string ReleaseDate, string? OriginalTitle = null, string? ImdbId = null, double Popularity = 10, string? Overview = null,
+    string? PosterPath = null);
 
 public sealed record FakeEpisode(int Number, string Name, string? AirDate = "2020-01-01");
 
 public sealed record FakeSeries(
     int Id, string Name, string FirstAirDate, IReadOnlyDictionary<int, FakeEpisode[]> Seasons, string? OriginalName = null,
-    string? ImdbId = null, double Popularity = 10);
+    string? ImdbId = null, double Popularity = 10, string? Overview = null, string? PosterPath = null);
 
 /// <summary>
 /// A TMDB v3 stand-in on 127.0.0.1 serving TMDB's JSON shapes (../shared/tmdb/API-NOTES.md), with hooks to make it
-/// fail (401, 429 with Retry-After, 500s, slow answers) and a count of the requests it served.
+/// fail (401, 429 with Retry-After, 500s, slow answers) and a count of the requests it served. Its configuration names
+/// itself as the image server: /t/p/{size}/{file}.png answers a small PNG, without a key, as TMDB's image host does.
 /// </summary>
 public sealed class FakeTmdb : IAsyncDisposable
 {
@@ -129,7 +132,9 @@ public sealed class FakeTmdb : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.Use(async (context, next) =>
+        app.MapGet("/t/p/{size}/{file}", (string size, string file) =>
+            file.EndsWith(".png", StringComparison.Ordinal) && size.StartsWith('w') ? Results.Bytes(Png, "image/png") : Results.NotFound());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/t"), api => api.Use(async (context, next) =>
         {
             _counts.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
             _arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
@@ -153,7 +158,18 @@ public sealed class FakeTmdb : IAsyncDisposable
                 return;
             }
             await next(context);
-        });
+        }));
+
+        app.MapGet("/3/configuration", (HttpContext context) => Results.Json(new JsonObject
+        {
+            ["images"] = new JsonObject
+            {
+                ["base_url"] = $"http://{context.Request.Host}/t/p/", ["secure_base_url"] = $"http://{context.Request.Host}/t/p/",
+                ["backdrop_sizes"] = new JsonArray("w300", "w780", "w1280", "original"),
+                ["poster_sizes"] = new JsonArray("w92", "w154", "w185", "w342", "w500", "w780", "original"),
+            },
+            ["change_keys"] = new JsonArray("overview", "poster_path"),
+        }));
 
         app.MapGet("/3/search/movie", (string? query, int? primary_release_year, int? year) =>
         {
@@ -226,8 +242,8 @@ public sealed class FakeTmdb : IAsyncDisposable
     private static JsonObject MovieResult(FakeMovie m) => new()
     {
         ["adult"] = false, ["backdrop_path"] = null, ["genre_ids"] = new JsonArray(), ["id"] = m.Id,
-        ["original_language"] = "en", ["original_title"] = m.OriginalTitle ?? m.Title, ["overview"] = "",
-        ["popularity"] = m.Popularity, ["poster_path"] = null, ["release_date"] = m.ReleaseDate, ["title"] = m.Title,
+        ["original_language"] = "en", ["original_title"] = m.OriginalTitle ?? m.Title, ["overview"] = m.Overview ?? "",
+        ["popularity"] = m.Popularity, ["poster_path"] = m.PosterPath, ["release_date"] = m.ReleaseDate, ["title"] = m.Title,
         ["video"] = false, ["vote_average"] = 7.5, ["vote_count"] = 100,
     };
 
@@ -235,7 +251,7 @@ public sealed class FakeTmdb : IAsyncDisposable
     {
         ["adult"] = false, ["backdrop_path"] = null, ["genre_ids"] = new JsonArray(), ["id"] = s.Id,
         ["origin_country"] = new JsonArray("US"), ["original_language"] = "en", ["original_name"] = s.OriginalName ?? s.Name,
-        ["overview"] = "", ["popularity"] = s.Popularity, ["poster_path"] = null, ["first_air_date"] = s.FirstAirDate,
+        ["overview"] = s.Overview ?? "", ["popularity"] = s.Popularity, ["poster_path"] = s.PosterPath, ["first_air_date"] = s.FirstAirDate,
         ["name"] = s.Name, ["vote_average"] = 8.1, ["vote_count"] = 100,
     };
 
@@ -281,6 +297,10 @@ public sealed class FakeTmdb : IAsyncDisposable
             ["vote_count"] = 0, ["crew"] = new JsonArray(), ["guest_stars"] = new JsonArray(),
         })]),
     };
+
+    // A 2x3 image, as a poster is taller than wide.
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGM4YaMBRAwoFABNqQcJSbZ72gAAAABJRU5ErkJggg==");
 
     private static JsonObject ErrorBody(int code, string message) => new()
     {

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 
 // ---- routing: the History API, links intercepted in main.js ----
@@ -48,7 +48,7 @@ export function useLoad(load, deps) {
       data => mine === generation.current && setState({ data, error: null, loading: false }),
       error => mine === generation.current && setState(s => ({ data: s.data, error, loading: false })));
   }, deps);
-  useEffect(run, [run]);
+  useLayoutEffect(run, [run]); // at once when the screen is committed, not a frame later
   return { ...state, reload: run };
 }
 

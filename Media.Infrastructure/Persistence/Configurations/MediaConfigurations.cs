@@ -17,6 +17,8 @@ internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaIte
         b.HasKey(m => m.Id);
         b.Property(m => m.Title).HasMaxLength(MediaItem.MaxTitleLength);
         b.Property(m => m.OriginalTitle).HasMaxLength(MediaItem.MaxTitleLength);
+        b.Property(m => m.Overview).HasMaxLength(MediaItem.MaxOverviewLength);
+        b.Property(m => m.PosterPath).HasMaxLength(MediaItem.MaxPosterPathLength);
         b.HasIndex(m => new { m.Type, m.TmdbId }).IsUnique();
         b.HasIndex(m => m.Title);
         b.HasMany(m => m.Seasons).WithOne().HasForeignKey(s => s.MediaItemId).OnDelete(DeleteBehavior.Cascade);

@@ -22,10 +22,10 @@ internal static class MediaItemUpsert
     {
         var sqlite = db.Database.IsSqlite();
         var inserted = await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at) VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}) " +
-            "ON CONFLICT (type, tmdb_id) DO NOTHING",
+            "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at, overview, poster_path) " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}) ON CONFLICT (type, tmdb_id) DO NOTHING",
             [candidate.Id.Value, Word(candidate.Type), candidate.TmdbId, candidate.Title, OrNull(db, candidate.OriginalTitle),
-             OrNull(db, candidate.Year), Time(candidate.CreatedAt, sqlite)], ct);
+             OrNull(db, candidate.Year), Time(candidate.CreatedAt, sqlite), OrNull(db, candidate.Overview), OrNull(db, candidate.PosterPath)], ct);
 
         var itemId = inserted == 1 ? candidate.Id
             : await db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == candidate.Type && m.TmdbId == candidate.TmdbId).Select(m => m.Id).SingleAsync(ct);
@@ -59,9 +59,13 @@ internal static class MediaItemUpsert
         if (candidates.Count == 0) return kept;
         if (candidates.Any(c => c.Seasons.Count > 0)) throw new ArgumentException("Only items without seasons are ensured in bulk.", nameof(candidates));
         var sqlite = db.Database.IsSqlite();
-        await ExecuteRowsAsync(db, "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at) VALUES ",
+        await ExecuteRowsAsync(db, "INSERT INTO media_item (id, type, tmdb_id, title, original_title, year, created_at, overview, poster_path) VALUES ",
             " ON CONFLICT (type, tmdb_id) DO NOTHING",
-            candidates.Select(c => new object[] { c.Id.Value, Word(c.Type), c.TmdbId, c.Title, OrNull(db, c.OriginalTitle), OrNull(db, c.Year), Time(c.CreatedAt, sqlite) }), ct);
+            candidates.Select(c => new object[]
+            {
+                c.Id.Value, Word(c.Type), c.TmdbId, c.Title, OrNull(db, c.OriginalTitle), OrNull(db, c.Year), Time(c.CreatedAt, sqlite),
+                OrNull(db, c.Overview), OrNull(db, c.PosterPath),
+            }), ct);
         foreach (var type in candidates.Select(c => c.Type).Distinct())
         {
             var ofType = candidates.Where(c => c.Type == type).ToList();

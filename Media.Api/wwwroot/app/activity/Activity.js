@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { del, list, post } from '../api.js';
 import { Field, fmtTime, Pager, ProblemMessage, Status, useCan, useLoad, useQueryState } from '../ui.js';
@@ -19,10 +19,17 @@ function DownloadJobs() {
   const jobs = useLoad(() => list('/v1/download-jobs', { page, pageSize: 20 }), [page]);
   async function act(promise) { setError(null); try { await promise; jobs.reload(); } catch (e) { setError(e); } }
   const data = jobs.data;
+  // While a job is under way the list follows it; a failed or imported job stays as it is.
+  const active = data?.items.some(j => !['imported', 'failed'].includes(j.status));
+  useEffect(() => {
+    if (!active || jobs.loading) return;
+    const t = setTimeout(jobs.reload, 2000);
+    return () => clearTimeout(t);
+  }, [active, jobs.loading, data]);
   return html`<section aria-labelledby="jobs-h"><h2 id="jobs-h">Downloads</h2>
     <${ProblemMessage} error=${jobs.error || error} />
     ${data?.items.length === 0 && html`<p class="empty">No download jobs.</p>`}
-    ${data?.items.length > 0 && html`<table class="grid"><thead><tr><th scope="col">Release</th><th scope="col">State</th><th scope="col">Progress</th>
+    ${data?.items.length > 0 && html`<table class="grid" aria-label="Download jobs"><thead><tr><th scope="col">Release</th><th scope="col">State</th><th scope="col">Progress</th>
       <th scope="col">Why</th><th scope="col">Updated</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
       <tbody>${data.items.map(j => html`<tr key=${j.id}>
         <td class="path">${j.source.length > 80 ? j.source.slice(0, 77) + '…' : j.source}</td><td><${Status} value=${j.status} /></td>

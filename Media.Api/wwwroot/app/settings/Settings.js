@@ -38,6 +38,7 @@ function Account() {
   const can = useCan();
   const [password, setPassword] = useState('');
   const [run, view] = useAction();
+  if (!me) return null; // who is signed in is still on its way
   if (!can('users.manage')) return html`<p>Signed in as <strong>${me.username}</strong> (${me.role}). An administrator manages passwords and keys.</p>`;
   return html`<form onSubmit=${e => { e.preventDefault(); run(put(`/v1/users/${me.id}`, { password }), 'Password set. Sign in with it next time.').then(() => setPassword('')); }}>
     <p>Signed in as <strong>${me.username}</strong> (${me.role}).</p>

@@ -12,7 +12,11 @@ export function TitlePage({ id }) {
   return html`<section class="title-page">
     <p><a href="/titles">← Titles</a></p>
     <h1>${data.title} ${data.year && html`<small>(${data.year})</small>`}</h1>
-    <p class="muted">${data.type === 'movie' ? 'Movie' : 'Series'} · TMDB ${data.tmdbId}${data.originalTitle && data.originalTitle !== data.title ? ` · ${data.originalTitle}` : ''}</p>
+    <div class="about">
+      ${data.posterUrl && html`<img class="poster large" src=${data.posterUrl} alt=${`Poster of ${data.title}`} width="185" height="278" />`}
+      <div><p class="muted">${data.type === 'movie' ? 'Movie' : 'Series'} · TMDB ${data.tmdbId}${data.originalTitle && data.originalTitle !== data.title ? ` · ${data.originalTitle}` : ''}</p>
+        ${data.overview ? html`<p class="synopsis">${data.overview}</p>` : html`<p class="muted">TMDB has no overview of this title.</p>`}</div>
+    </div>
     ${data.type === 'movie' ? html`<h2>Files</h2><${Files} files=${data.files} onChange=${item.reload} />` :
       data.seasons.map(s => html`<section key=${s.id} aria-labelledby=${`season-${s.number}`}>
         <h2 id=${`season-${s.number}`}>${s.name || `Season ${s.number}`}</h2>

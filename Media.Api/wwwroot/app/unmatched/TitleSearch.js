@@ -26,9 +26,13 @@ export function TitleSearch({ type, state, setState, onPick, picked }) {
     </div>
     <${ProblemMessage} error=${error} />
     ${state.results && (state.results.length === 0 && !error ? html`<p class="muted">TMDB found nothing.</p>` :
-      html`<ul class="choices" aria-label="Search results">${state.results.map(r => html`<li key=${r.type + r.tmdbId}>
-        <label><input type="radio" name="tmdb-hit" checked=${picked?.tmdbId === r.tmdbId && picked?.type === r.type} onChange=${() => onPick(r)} />
-          ${r.title} ${r.year && `(${r.year})`} <small class="muted">TMDB ${r.tmdbId}${r.inLibrary ? ' · in the library' : ''}</small></label></li>`)}</ul>`)}
+      html`<ul class="choices" aria-label="Search results">${state.results.map(r => html`<li key=${r.type + r.tmdbId} class="hit">
+        ${r.posterUrl ? html`<img class="poster" src=${r.posterUrl} alt=${`Poster of ${r.title}`} width="46" height="69" loading="lazy" />`
+          : html`<span class="poster none" aria-hidden="true"></span>`}
+        <div><label><input type="radio" name="tmdb-hit" checked=${picked?.tmdbId === r.tmdbId && picked?.type === r.type} onChange=${() => onPick(r)}
+            aria-describedby=${r.overview ? `overview-${r.type}-${r.tmdbId}` : undefined} />
+          ${r.title} ${r.year && `(${r.year})`} <small class="muted">TMDB ${r.tmdbId}${r.inLibrary ? ' · in the library' : ''}</small></label>
+          ${r.overview && html`<p class="overview" id=${`overview-${r.type}-${r.tmdbId}`}>${r.overview}</p>`}</div></li>`)}</ul>`)}
   </form>`;
 }
 

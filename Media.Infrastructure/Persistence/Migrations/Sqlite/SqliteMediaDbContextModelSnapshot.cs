@@ -401,6 +401,16 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("original_title");
 
+                    b.Property<string>("Overview")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("overview");
+
+                    b.Property<string>("PosterPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("poster_path");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)

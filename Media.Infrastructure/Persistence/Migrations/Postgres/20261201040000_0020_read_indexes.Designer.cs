@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Media.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMediaDbContext))]
-    [Migration("20261201030558_0020_read_indexes")]
+    [Migration("20261201040000_0020_read_indexes")]
     partial class _0020_read_indexes
     {
         /// <inheritdoc />
