@@ -90,8 +90,11 @@ public sealed class MediaFile
     public void Replaced(DateTimeOffset at)
     {
         State = State.Missing(at);
-        PathHash = PathKey.Of($"{Path}\0{Id.Value}");
+        PathHash = ReplacedPathKey(Path, Id);
     }
+
+    /// <summary>The key of a replaced file's path: its own (a NUL is never in a path), so the path's key is free.</summary>
+    public static byte[] ReplacedPathKey(string path, MediaFileId id) => PathKey.Of($"{path}\0{id.Value}");
 
     public void MarkMissing(DateTimeOffset at)
     {
