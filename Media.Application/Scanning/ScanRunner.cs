@@ -139,7 +139,9 @@ public sealed class ScanRunner(
 
         var hint = library.Kind == LibraryKind.Movies ? ParseHint.Movie : ParseHint.Series;
         var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
-        await foreach (var file in store.KnownFilesAsync(library.Id, scan.Folder, ct)) known[file.Path] = file;
+        // A path may also be kept by a missing file that another file replaced there (MoveMatcher): the existing one is the path's.
+        await foreach (var file in store.KnownFilesAsync(library.Id, scan.Folder, ct))
+            if (file.Exists || !known.ContainsKey(file.Path)) known[file.Path] = file;
         var queued = (await store.UnresolvedAsync(library.Id, scan.Folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
 
         var identifier = new Identifier(store, tmdb, library, clock, logger);

@@ -89,6 +89,12 @@ internal static partial class FileIdentity
         return null;
     }
 
+    /// <summary>Removes Media's identity from the file (a file that never had one, for tests and tools).</summary>
+    public static void Forget(string fullPath)
+    {
+        foreach (var name in new[] { FileIdName, TypeName, TmdbIdName, SeasonName, EpisodesName }) Remove(fullPath, name);
+    }
+
     private static string Reason(int errno) => errno switch
     {
         Enotsup => "The file system does not support user extended attributes (xattr).",
