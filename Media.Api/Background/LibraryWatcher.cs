@@ -21,13 +21,16 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
     private static readonly string[] IgnoredEndings = [".part", ".!qb", ".partial"];
     private readonly ConcurrentDictionary<LibraryId, Watch> _watches = new();
 
+    /// <summary>How long a library must be quiet before its changes are rescanned.</summary>
+    public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Rescans this watcher started, per library (what the tests and the log report).</summary>
     public ConcurrentDictionary<LibraryId, int> Rescans { get; } = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!configuration.GetValue("Watcher:Enabled", true)) return;
-        var quiet = configuration.GetValue("Watcher:Quiet", TimeSpan.FromSeconds(2));
+        var quiet = Quiet = configuration.GetValue("Watcher:Quiet", TimeSpan.FromSeconds(2));
         var refresh = configuration.GetValue("Watcher:Refresh", TimeSpan.FromSeconds(5));
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(quiet.TotalMilliseconds / 4, 50, 500));
         var nextRefresh = DateTimeOffset.MinValue;
@@ -67,7 +70,13 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
         var wanted = libraries.Where(l => l.Watch && l.Storage.Provider == StorageLocation.LocalProvider).ToDictionary(l => l.Id);
         foreach (var (id, watch) in _watches)
         {
-            if (wanted.TryGetValue(id, out var library) && library.Storage.Root == watch.Root && !watch.Broken) continue;
+            // A root that is another folder now (a disk unmounted, leaving its empty mount point, or mounted again) is watched anew.
+            if (!watch.Broken && Infrastructure.Storage.FileIdentity.NodeOf(watch.Root) != watch.Node)
+            {
+                logger.LogWarning("The root of library {Library} changed (unmounted or mounted): the whole library is rescanned, and it is watched again", id.Value);
+                watch.Broken = true;
+            }
+            if (wanted.TryGetValue(id, out var library) && library.Storage.Root.TrimEnd('/') == watch.Root && !watch.Broken) continue;
             _watches.TryRemove(id, out _);
             watch.Dispose();
             if (watch.Broken)
@@ -113,7 +122,7 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
             else
             {
                 // A scan of the library is running (or the library is gone): the changes wait for the next round.
-                lock (watch.Changes) watch.Changes.Changed(folder ?? "", DateTimeOffset.MinValue);
+                lock (watch.Changes) watch.Changes.Retry(folder);
             }
         }
     }
@@ -173,6 +182,7 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
         public Watch(LibraryWatcher owner, Library library, FolderChanges changes)
         {
             (Library, Root, Changes) = (library.Id, library.Storage.Root.TrimEnd('/'), changes);
+            Node = Infrastructure.Storage.FileIdentity.NodeOf(Root);
             _watcher = new FileSystemWatcher(Root)
             {
                 IncludeSubdirectories = true,
@@ -182,7 +192,13 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
             };
             _watcher.Created += (_, e) => owner.Changed(this, e.FullPath);
             _watcher.Deleted += (_, e) => owner.Changed(this, e.FullPath);
-            _watcher.Changed += (_, e) => owner.Changed(this, e.FullPath);
+            _watcher.Changed += (_, e) =>
+            {
+                // inotify reports attribute changes as changes too, and a scan writes the identity into the files it
+                // records (xattr): only a write is a change. A scan starts once the library has been quiet for the
+                // debounce time, so what it writes into a file comes at least that long after the file's last write.
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(e.FullPath) < owner.Quiet) owner.Changed(this, e.FullPath);
+            };
             _watcher.Renamed += (_, e) =>
             {
                 owner.Changed(this, e.OldFullPath);
@@ -195,6 +211,7 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
         public LibraryId Library { get; }
         public string Root { get; }
         public FolderChanges Changes { get; }
+        public (long Device, long Inode)? Node { get; }
         public volatile bool Broken;
 
         public void Dispose() => _watcher.Dispose();

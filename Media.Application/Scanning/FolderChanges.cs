@@ -21,12 +21,15 @@ public sealed class FolderChanges(TimeSpan quiet)
         _lastChange = at;
     }
 
+    /// <summary>A rescan that could not start (the library is scanning): asked again, without waiting for quiet again.</summary>
+    public void Retry(string? folder) => _pending.TryAdd((folder ?? "").Trim('/'), _lastChange);
+
     /// <summary>Changes were lost (an overflow, an error): the whole library is rescanned.</summary>
     public void Lost(DateTimeOffset at) => Changed("", at);
 
     /// <summary>
     /// The rescan due now, if the library has been quiet for the debounce time: the folder holding every changed
-    /// folder (null for the whole library). Taken out; a rescan that could not start is given back with <see cref="Changed"/>.
+    /// folder (null for the whole library). Taken out; a rescan that could not start is given back with <see cref="Retry"/>.
     /// </summary>
     public bool TryTakeDue(DateTimeOffset now, out string? folder)
     {

@@ -50,6 +50,17 @@ internal static partial class FileIdentity
         return new FileProbe(((long)major << 32) | minor, inode, size, modified, ReadTag(fullPath));
     }
 
+    /// <summary>Device and inode of a folder (or any file), or null when there is none: tells a mount point's two states apart.</summary>
+    public static unsafe (long Device, long Inode)? NodeOf(string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, fullPath, 0, StatxBasicStats, buffer) != 0) return null;
+        var span = new ReadOnlySpan<byte>(buffer, 256);
+        var major = BinaryPrimitives.ReadUInt32LittleEndian(span[136..]);
+        var minor = BinaryPrimitives.ReadUInt32LittleEndian(span[140..]);
+        return (((long)major << 32) | minor, (long)BinaryPrimitives.ReadUInt64LittleEndian(span[32..]));
+    }
+
     /// <summary>The identity stored in the file, or null (none, another program's, or unreadable).</summary>
     public static IdentityTag? ReadTag(string fullPath)
     {
