@@ -24,6 +24,9 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
     /// <summary>How long a library must be quiet before its changes are rescanned.</summary>
     public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Whether the library's root is being watched now.</summary>
+    public bool IsWatching(LibraryId library) => _watches.TryGetValue(library, out var watch) && !watch.Broken;
+
     /// <summary>Rescans this watcher started, per library (what the tests and the log report).</summary>
     public ConcurrentDictionary<LibraryId, int> Rescans { get; } = new();
 
@@ -89,6 +92,7 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
         foreach (var library in wanted.Values)
         {
             if (_watches.ContainsKey(library.Id) || !Directory.Exists(library.Storage.Root)) continue;
+            if (_unwatchable.TryGetValue(library.Id, out var retry) && clock.GetUtcNow() < retry) continue;
             var changes = _pendingAfterBreak.TryRemove(library.Id, out var kept) ? kept : new FolderChanges(quiet);
             try
             {
@@ -97,12 +101,16 @@ internal sealed class LibraryWatcher(IServiceScopeFactory scopes, IConfiguration
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                logger.LogWarning(e, "Library {Library} at {Root} cannot be watched; the scheduled scan still covers it", library.Id.Value, library.Storage.Root);
+                // Often the inotify limit (fs.inotify.max_user_watches: one watch per folder); tried again in a while, not every round.
+                logger.LogWarning(e, "Library {Library} at {Root} cannot be watched (tried again in 5 minutes); the scheduled scan still covers it",
+                    library.Id.Value, library.Storage.Root);
+                _unwatchable[library.Id] = clock.GetUtcNow() + TimeSpan.FromMinutes(5);
             }
         }
     }
 
     private readonly ConcurrentDictionary<LibraryId, FolderChanges> _pendingAfterBreak = new();
+    private readonly ConcurrentDictionary<LibraryId, DateTimeOffset> _unwatchable = new();
 
     private async Task StartDueAsync(CancellationToken ct)
     {

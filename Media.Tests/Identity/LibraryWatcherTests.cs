@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Media.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Tests.Identity;
 
@@ -106,6 +107,9 @@ public sealed class LibraryWatcherTests
         var id = await _admin.CreateLibraryAsync(name, kind, root, Ct);
         if (scan) await _admin.ScanAsync(id, null, Ct);
         await IdleAsync(id);
+        // Changes made before the watcher watches the new library are not its to see (the schedule's): wait for it.
+        var watcher = _api.Services.GetRequiredService<Media.Api.Background.LibraryWatcher>();
+        await UntilAsync(() => Task.FromResult(watcher.IsWatching(new Media.Domain.Common.LibraryId(id))), w => w, TimeSpan.FromSeconds(10), "the library watched");
         return id;
     }
 
