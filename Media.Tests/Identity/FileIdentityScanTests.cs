@@ -107,7 +107,9 @@ public sealed class FileIdentityScanTests(Provider provider)
         _tmdb.ResetCounts();
         Move(moviesRoot, "Heat (1995)/Heat (1995).mkv", "Heat (1995)/Heat.1995.1080p.BluRay.mkv");
         Move(moviesRoot, "The Matrix (1999)/The Matrix (1999).mkv", "Sci-Fi/The Matrix (1999).mkv");
-        Directory.Move(Path.Combine(showsRoot, "Breaking Bad (2008)"), Path.Combine(showsRoot, "BB"));
+        // The whole series folder, renamed and moved into another folder: its name no longer even leads the path.
+        Directory.CreateDirectory(Path.Combine(showsRoot, "Drama"));
+        Directory.Move(Path.Combine(showsRoot, "Breaking Bad (2008)"), Path.Combine(showsRoot, "Drama", "BB"));
         var movieScan = await _admin.ScanAsync(movies, null, Ct);
         var showScan = await _admin.ScanAsync(shows, null, Ct);
 
@@ -116,8 +118,8 @@ public sealed class FileIdentityScanTests(Provider provider)
         {
             ["Heat (1995)/Heat.1995.1080p.BluRay.mkv"] = "Heat (1995)/Heat (1995).mkv",
             ["Sci-Fi/The Matrix (1999).mkv"] = "The Matrix (1999)/The Matrix (1999).mkv",
-            ["BB/Season 01/Breaking Bad - S01E01.mkv"] = "Breaking Bad (2008)/Season 01/Breaking Bad - S01E01.mkv",
-            ["BB/Season 01/Breaking Bad - S01E02.mkv"] = "Breaking Bad (2008)/Season 01/Breaking Bad - S01E02.mkv",
+            ["Drama/BB/Season 01/Breaking Bad - S01E01.mkv"] = "Breaking Bad (2008)/Season 01/Breaking Bad - S01E01.mkv",
+            ["Drama/BB/Season 01/Breaking Bad - S01E02.mkv"] = "Breaking Bad (2008)/Season 01/Breaking Bad - S01E02.mkv",
         };
         var after = (await FilesAsync(movies)).Concat(await FilesAsync(shows)).ToDictionary(f => f.Key, f => f.Value);
         Assert.That(after.Keys, Is.EquivalentTo(moved.Keys), "the same four media files, at their new paths, and no others");
