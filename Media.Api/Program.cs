@@ -45,6 +45,8 @@ builder.Services.AddHostedService<SettingsRefresher>();
 builder.Services.AddSingleton(Media.Application.Common.InstanceIdentity.Create());
 builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<ScanScheduler>();
+builder.Services.AddSingleton<LibraryWatcher>();
+builder.Services.AddHostedService(p => p.GetRequiredService<LibraryWatcher>());
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

@@ -25,6 +25,7 @@ public static class DependencyInjection
             .AsImplementedInterfaces().WithScopedLifetime());
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Application.Scanning.IScanStore, Persistence.Repositories.ScanStore>();
+        services.AddScoped<Application.Scanning.IFileMoveStore, Persistence.Repositories.FileMoveStore>();
         services.AddSingleton<Application.Scanning.IScanLedger, Persistence.Repositories.ScanLedger>();
         services.AddSingleton<Application.Common.ILeadership, DatabaseLeadership>();
         services.AddScoped<Application.Common.IInstanceRegistry, Persistence.Repositories.InstanceRegistry>();

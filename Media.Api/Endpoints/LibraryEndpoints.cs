@@ -8,9 +8,10 @@ namespace Media.Api.Endpoints;
 
 public sealed record StorageRequest(string? Provider, string? Root, string? ConnectionString = null);
 
-public sealed record LibraryRequest(string? Name, string? Kind, StorageRequest? Storage)
+/// <summary><c>watch</c> (optional): rescan changes on disk at once (local libraries; default true, left out on a PUT: unchanged).</summary>
+public sealed record LibraryRequest(string? Name, string? Kind, StorageRequest? Storage, bool? Watch = null)
 {
-    internal LibraryInput ToInput() => new(Name, Kind, Storage?.Provider, Storage?.Root, Storage?.ConnectionString);
+    internal LibraryInput ToInput() => new(Name, Kind, Storage?.Provider, Storage?.Root, Storage?.ConnectionString, Watch);
 }
 
 internal static class LibraryEndpoints

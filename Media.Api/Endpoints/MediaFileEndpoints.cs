@@ -64,7 +64,7 @@ internal static class MediaFileEndpoints
         if (!string.IsNullOrWhiteSpace(method))
         {
             if (!Enum.TryParse<ImportMethod>(method.Replace("_", ""), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || method.Any(char.IsDigit))
-                return ProblemResults.Problem(Error.Validation("method", $"Unknown method '{method}': hardlink, copy, scan or manual_match."));
+                return ProblemResults.Problem(Error.Validation("method", $"Unknown method '{method}': hardlink, copy, scan, manual_match, xattr or move."));
             how = parsed;
         }
         if (errorCode is { Length: > 100 } || path is { Length: > 1000 })

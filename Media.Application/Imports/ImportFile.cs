@@ -5,6 +5,7 @@ using Media.Application.MediaFiles;
 using Media.Application.MediaItems;
 using Media.Application.Parsing;
 using Media.Application.Settings;
+using Media.Application.Storage;
 using Media.Domain.Common;
 using Media.Domain.Imports;
 using Media.Domain.Libraries;
@@ -30,7 +31,7 @@ public sealed class MediaFileAt : SingleResultSpecification<MediaFile>
 /// </summary>
 public sealed class ImportFileHandler(
     ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files, IImportAttemptRepository imports,
-    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock)
+    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock, ILibraryStorageFactory? storages = null)
 {
     public async Task<Result<ImportDto>> Handle(ImportFile cmd, CancellationToken ct)
     {
@@ -90,6 +91,8 @@ public sealed class ImportFileHandler(
             file = created.Value;
             files.Add(file);
         }
+        // Its identity goes into the file (xattr) where the storage can hold it; where not, the state says why.
+        if (storages is not null) IdentityTags.Stamp(storages.For(library.Storage), file, item);
         var record = ImportAttempt.Success(outcome.Method, file.Id, cmd.SourcePath, destination, now, cmd.Job, notes.Count > 0 ? string.Join(" ", notes) : null);
         imports.Add(record);
         var saved = await imports.SaveAsync(ct);

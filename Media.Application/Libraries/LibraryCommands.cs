@@ -11,7 +11,8 @@ namespace Media.Application.Libraries;
 /// <see cref="StorageConnectionString"/> is write-only: it is encrypted here and never shown again; left out on a
 /// replace of an object-store library, the stored one stays.
 /// </summary>
-public sealed record LibraryInput(string? Name, string? Kind, string? StorageProvider, string? StorageRoot, string? StorageConnectionString = null)
+public sealed record LibraryInput(
+    string? Name, string? Kind, string? StorageProvider, string? StorageRoot, string? StorageConnectionString = null, bool? Watch = null)
 {
     internal Result<(string Name, LibraryKind Kind, StorageLocation Storage)> Validate(ISecretProtector secrets, StorageLocation? current = null)
     {
@@ -61,7 +62,7 @@ public sealed class CreateLibraryHandler(ILibraryRepository libraries, ISecretPr
         // Checked first for a clear message; the unique index still decides between two equal roots under concurrency.
         if (await OverlappingRoot.FindAsync(libraries, storage, except: null, ct) is { } taken) return taken;
 
-        var library = Library.Create(name, kind, storage, clock.GetUtcNow());
+        var library = Library.Create(name, kind, storage, clock.GetUtcNow(), cmd.Input.Watch ?? true);
         if (library.IsFailure) return library.Error!;
         var added = await libraries.AddAsync(library.Value, ct);
         return added.IsSuccess ? library.Value.To<LibraryDto>() : added.Error!;
@@ -99,7 +100,7 @@ public sealed class UpdateLibraryHandler(ILibraryRepository libraries, IMediaFil
         if (!storage.SamePlaceAs(library.Storage) && await OverlappingRoot.FindAsync(libraries, storage, except: library.Id, ct) is { } taken) return taken;
         var hasFiles = kind != library.Kind && await files.AnyAsync(new MediaFiles.FilesOfLibrary(library.Id), ct);
 
-        var updated = library.Update(name, kind, storage, hasFiles);
+        var updated = library.Update(name, kind, storage, hasFiles, cmd.Input.Watch);
         if (updated.IsFailure) return updated.Error!;
         var saved = await libraries.SaveAsync(ct);
         return saved.IsSuccess ? library.To<LibraryDto>() : saved.Error!;
@@ -120,10 +121,18 @@ public sealed class DeleteLibraryHandler(ILibraryRepository libraries)
 
 public sealed record GetLibrary(LibraryId Id);
 
-public sealed class GetLibraryHandler(ILibraryRepository libraries)
+public sealed class GetLibraryHandler(ILibraryRepository libraries, Scanning.IScanRepository scans, Settings.RuntimeSettings settings, TimeProvider clock)
 {
-    public async Task<Result<LibraryDto>> Handle(GetLibrary query, CancellationToken ct) =>
-        await libraries.FindAsync(query.Id, ct) is { } library ? library.To<LibraryDto>() : LibraryErrors.NotFound(query.Id);
+    public async Task<Result<LibraryDto>> Handle(GetLibrary query, CancellationToken ct)
+    {
+        if (await libraries.FindAsync(query.Id, ct) is not { } library) return LibraryErrors.NotFound(query.Id);
+        // The schedule's rule (ScheduledScansHandler): due when the last whole scan was queued longer ago than the interval.
+        var minutes = int.TryParse(settings["scan.intervalMinutes"], out var m) && m > 0 ? m : 0;
+        var last = await scans.FirstOrDefaultAsync(new Scanning.LastScanOf(library.Id), ct);
+        var complete = await scans.FirstOrDefaultAsync(new Scanning.LastCompleteScanOf(library.Id), ct);
+        DateTimeOffset? due = minutes == 0 ? null : last is null ? clock.GetUtcNow() : last.QueuedAt + TimeSpan.FromMinutes(minutes);
+        return library.To<LibraryDto>() with { Verification = new VerificationDto(complete?.FinishedAt, complete?.Id.Value, due, minutes) };
+    }
 }
 
 public sealed record ListLibraries(PageRequest Page);

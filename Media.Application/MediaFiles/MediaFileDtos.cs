@@ -7,7 +7,11 @@ using Media.Domain.MediaFiles;
 
 namespace Media.Application.MediaFiles;
 
-public sealed record FileStateDto(bool Exists, long Size, DateTimeOffset LastVerifiedAt);
+/// <summary>
+/// <c>identityStored</c>: whether the file carries its identity (xattr; null: never tried, e.g. object storage or a file
+/// recorded before this existed); <c>identityNote</c>: why it could not be stored.
+/// </summary>
+public sealed record FileStateDto(bool Exists, long Size, DateTimeOffset LastVerifiedAt, bool? IdentityStored = null, string? IdentityNote = null);
 
 /// <summary><c>episodeIds</c>: every episode the file holds, in order (<c>episodeId</c> is the first of them).</summary>
 public sealed record MediaFileDto(
@@ -16,7 +20,7 @@ public sealed record MediaFileDto(
 
 public sealed record ImportDto(
     Guid Id, Guid? MediaFileId, Guid? DownloadJobId, ImportMethod Method, string SourcePath, string DestinationPath,
-    bool Succeeded, string? ErrorCode, string? Error, DateTimeOffset AttemptedAt);
+    bool Succeeded, string? ErrorCode, string? Error, DateTimeOffset AttemptedAt, MoveEvidence? RecognisedBy = null);
 
 /// <summary>A media file with its import history, newest first.</summary>
 public sealed record MediaFileDetailDto(
@@ -29,11 +33,11 @@ internal sealed class MediaFileMapping : IRegister
     {
         config.NewConfig<MediaFile, MediaFileDto>().MapWith(f => new MediaFileDto(
             f.Id.Value, f.LibraryId.Value, f.MediaItemId.Value, f.EpisodeId == null ? null : f.EpisodeId.Value.Value, f.Path, f.CreatedAt,
-            new FileStateDto(f.State.Exists, f.State.Size, f.State.LastVerifiedAt),
+            new FileStateDto(f.State.Exists, f.State.Size, f.State.LastVerifiedAt, f.State.IdentityStored, f.State.IdentityNote),
             f.Episodes.OrderBy(e => e.Position).Select(e => e.EpisodeId.Value).ToList()));
         config.NewConfig<ImportAttempt, ImportDto>().MapWith(i => new ImportDto(
             i.Id.Value, i.MediaFileId == null ? null : i.MediaFileId.Value.Value, i.DownloadJobId == null ? null : i.DownloadJobId.Value.Value,
-            i.Method, i.SourcePath, i.DestinationPath, i.Succeeded, i.ErrorCode, i.Error, i.AttemptedAt));
+            i.Method, i.SourcePath, i.DestinationPath, i.Succeeded, i.ErrorCode, i.Error, i.AttemptedAt, i.RecognisedBy));
     }
 }
 

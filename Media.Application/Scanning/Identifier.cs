@@ -1,5 +1,6 @@
 using Media.Application.Metadata;
 using Media.Application.Parsing;
+using Media.Application.Storage;
 using Media.Domain.Common;
 using Media.Domain.Libraries;
 using Media.Domain.MediaItems;
@@ -198,6 +199,21 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         var known = (await Known(ct)).ByTmdb(hit.TmdbId);
         if (known is not null) return Matched(await LoadAsync(known.Id, ct));
         return Matched(await AddAsync(MediaItem.Create(_type, hit.TmdbId, hit.Title, hit.OriginalTitle, hit.Year, clock.GetUtcNow()).Described(hit.Overview, hit.PosterPath), ct));
+    }
+
+    /// <summary>
+    /// A file whose stored identity (xattr) names a title of this library's kind that the database knows, with its
+    /// episodes: identified from it, without a TMDB request. Null when the title or one of the episodes is not known.
+    /// </summary>
+    public async Task<Identification?> FromTagAsync(IdentityTag tag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        if (tag.Type != _type || (await Known(ct)).ByTmdb(tag.TmdbId) is not { } known) return null;
+        var item = await LoadAsync(known.Id, ct);
+        if (_type == MediaType.Movie) return Matched(item);
+        if (tag.Season is not { } season || tag.Episodes.Count == 0) return null;
+        var episodes = tag.Episodes.Select(n => item.FindEpisode(season, n)).ToList();
+        return episodes.Contains(null) ? null : new Identification(item, episodes.OfType<Episode>().ToList(), [], null);
     }
 
     private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)

@@ -17,7 +17,13 @@ public interface IScanQueue
 }
 
 /// <summary>A media file as the scan needs it: where it is and what the library last knew of it.</summary>
-public sealed record KnownFile(MediaFileId Id, string Path, long Size, bool Exists);
+/// <summary>
+/// A media file as the scan needs it: where it is and what the library last knew of it, with what tells it apart on a
+/// local disk (device, inode, last change, whether its identity is stored in it).
+/// </summary>
+public sealed record KnownFile(
+    MediaFileId Id, string Path, long Size, bool Exists,
+    long? Device = null, long? Inode = null, DateTimeOffset? ModifiedAt = null, bool? Tagged = null);
 
 /// <summary>A media item as identification needs it: enough to compare titles without loading seasons.</summary>
 public sealed record KnownItem(MediaItemId Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year);

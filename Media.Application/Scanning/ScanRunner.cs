@@ -24,7 +24,8 @@ namespace Media.Application.Scanning;
 /// </summary>
 public sealed class ScanRunner(
     IScanRepository scans, ILibraryRepository libraries, IScanStore store, ILibraryStorageFactory storages,
-    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null)
+    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null,
+    IFileMoveStore? moves = null)
 {
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
@@ -143,6 +144,7 @@ public sealed class ScanRunner(
         var knownLoad = LoadKnownAsync(library.Id, scan.Folder, ct);
         Dictionary<string, KnownFile>? known = null;
         Dictionary<string, UnmatchedFile> queued = [];
+        MoveMatcher matcher = null!; // made when the known files are read
         var early = new List<StoredFile>();
 
         var identifier = new Identifier(store, tmdb, library, clock, logger);
@@ -204,7 +206,7 @@ public sealed class ScanRunner(
         {
             // What was seen is kept; nothing is marked missing from a walk that did not finish.
             if (known is null) await KnownLoadedAsync();
-            await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
+            await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
             await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return e is StorageUnavailableException
@@ -215,13 +217,20 @@ public sealed class ScanRunner(
         async Task KnownLoadedAsync()
         {
             (known, queued) = await knownLoad;
+            matcher = new MoveMatcher(known.Values, storage, moves, library, libraries, storages, clock, logger);
             counters.Load = Stopwatch.GetElapsedTime(walkStarted);
         }
 
         async Task SeenAsync(StoredFile file)
         {
             var now = clock.GetUtcNow();
-            if (known!.Remove(file.Path, out var existing))
+            if (known!.Remove(file.Path, out var existing) && !await matcher.IsSameFileAsync(existing, file, ct))
+            {
+                // Another file at a known path: the known one may still be found elsewhere, else it goes missing.
+                known[existing.Path] = existing;
+                existing = null;
+            }
+            if (existing is not null)
             {
                 // A known file is only verified: no parsing, no identification, no TMDB.
                 counters.Seen++;
@@ -241,7 +250,7 @@ public sealed class ScanRunner(
                 fresh.Add((file, parsed));
                 if (fresh.Count >= IdentifyBatch)
                 {
-                    await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
+                    await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
                     pendingWrites += IdentifyBatch;
                 }
             }
@@ -261,7 +270,13 @@ public sealed class ScanRunner(
             }
         }
 
-        await IdentifyAsync(scan, library, fresh, queued, identifier, counters, ct);
+        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+        await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
+        // Known files found at new paths; new files that were not after all are identified now.
+        var (notMoved, unmoved) = await matcher.SettleAsync(known!, path => Under(path, unreadable), ct);
+        foreach (var problem in unmoved) Failed(scan, counters, problem);
+        fresh.AddRange(notMoved);
+        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
         var end = clock.GetUtcNow();
         await WriteAsync(scan, counters, verified, end, ct);
         counters.Walk = Stopwatch.GetElapsedTime(walkStarted);
@@ -305,7 +320,9 @@ public sealed class ScanRunner(
     {
         await Task.Yield(); // the walk goes on while this reads
         var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
-        await foreach (var file in store.KnownFilesAsync(library, folder, ct)) known[file.Path] = file;
+        // A path may also be kept by a missing file that another file replaced there (MoveMatcher): the existing one is the path's.
+        await foreach (var file in store.KnownFilesAsync(library, folder, ct))
+            if (file.Exists || !known.ContainsKey(file.Path)) known[file.Path] = file;
         var queued = (await store.UnresolvedAsync(library, folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
         return (known, queued);
     }
@@ -332,16 +349,20 @@ public sealed class ScanRunner(
     /// <summary>New files, a batch at a time: TMDB is asked for the whole batch at once, then each file is decided in order.</summary>
     private async Task IdentifyAsync(
         Scan scan, Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
-        Identifier identifier, Counters counters, CancellationToken ct)
+        Identifier identifier, MoveMatcher matcher, Counters counters, CancellationToken ct)
     {
         if (fresh.Count == 0) return;
         var clock1 = Stopwatch.GetTimestamp();
-        await identifier.PrefetchAsync(fresh.Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
+        // Known files at new paths leave the batch; files whose stored identity names a known title need no TMDB.
+        var fromTags = await matcher.TakeAsync(fresh, identifier, ct);
+        await identifier.PrefetchAsync(fresh.Where(f => !fromTags.ContainsKey(f.File.Path))
+            .Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
             .Select(f => (f.File.Path, f.Parsed)), ct);
         counters.Prefetch += Stopwatch.GetElapsedTime(clock1);
         var clock2 = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        foreach (var (file, parsed) in fresh) await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, counters, now, ct);
+        foreach (var (file, parsed) in fresh)
+            await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, matcher, fromTags.GetValueOrDefault(file.Path), counters, now, ct);
         counters.Identify += Stopwatch.GetElapsedTime(clock2);
         fresh.Clear();
     }
@@ -349,14 +370,14 @@ public sealed class ScanRunner(
     /// <summary>A video file the library does not know: matched again if it waits in the queue, else identified.</summary>
     private async Task NewOrQueuedAsync(
         Scan scan, Library library, StoredFile file, ParsedName parsed, Dictionary<string, UnmatchedFile> queued, Identifier identifier,
-        Counters counters, DateTimeOffset now, CancellationToken ct)
+        MoveMatcher matcher, Identification? fromTag, Counters counters, DateTimeOffset now, CancellationToken ct)
     {
         if (queued.Remove(file.Path, out var entry))
         {
             if (entry.Status != UnmatchedStatus.Pending) return; // dismissed stays dismissed
             entry.Seen(file.Size);
-            var again = await identifier.IdentifyAsync(file.Path, parsed, ct);
-            if (again.IsMatch && AddFile(scan, library, file, again, now) is { } matched)
+            var again = fromTag ?? await identifier.IdentifyAsync(file.Path, parsed, ct);
+            if (again.IsMatch && AddFile(scan, library, file, again, matcher, fromTag is not null, now) is { } matched)
             {
                 entry.Match(matched, now);
                 counters.Identified++;
@@ -366,8 +387,8 @@ public sealed class ScanRunner(
             counters.Unmatched++;
             return;
         }
-        var found = await identifier.IdentifyAsync(file.Path, parsed, ct);
-        if (found.IsMatch && AddFile(scan, library, file, found, now) is not null)
+        var found = fromTag ?? await identifier.IdentifyAsync(file.Path, parsed, ct);
+        if (found.IsMatch && AddFile(scan, library, file, found, matcher, fromTag is not null, now) is not null)
         {
             counters.Identified++;
             return;
@@ -376,7 +397,7 @@ public sealed class ScanRunner(
         counters.Unmatched++;
     }
 
-    private MediaFileId? AddFile(Scan scan, Library library, StoredFile file, Identification found, DateTimeOffset at)
+    private MediaFileId? AddFile(Scan scan, Library library, StoredFile file, Identification found, MoveMatcher matcher, bool fromTag, DateTimeOffset at)
     {
         // A file of several episodes is the file of each of them.
         var created = MediaFile.CreateForEpisodes(library, found.Item!, found.Episodes, file.Path, FileState.Verified(file.Size, at), at);
@@ -386,7 +407,10 @@ public sealed class ScanRunner(
             scan.Problem(new ScanProblem(file.Path, "not_recorded", $"Identified as {found.Item!.Title} but not recorded: {created.Error!.Message}"));
             return null;
         }
-        store.Add(created.Value, ImportAttempt.Success(ImportMethod.Scan, created.Value.Id, file.Path, file.Path, at));
+        // The file is stamped with its identity (xattr) and what its file system says of it (device, inode).
+        matcher.Stamp(created.Value, found.Item!);
+        store.Add(created.Value, ImportAttempt.Success(fromTag ? ImportMethod.Xattr : ImportMethod.Scan, created.Value.Id, file.Path, file.Path, at,
+            note: fromTag ? "Identified by the identity stored in the file (xattr); no TMDB request." : null));
         return created.Value.Id;
     }
 

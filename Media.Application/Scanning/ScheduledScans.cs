@@ -12,6 +12,13 @@ public sealed class LastScanOf : SingleResultSpecification<Scan>
         Query.AsNoTracking().Where(s => s.LibraryId == library && s.Folder == null).OrderByDescending(s => s.QueuedAt);
 }
 
+/// <summary>The last complete verification: the newest whole-library scan that completed.</summary>
+public sealed class LastCompleteScanOf : SingleResultSpecification<Scan>
+{
+    public LastCompleteScanOf(Domain.Common.LibraryId library) =>
+        Query.AsNoTracking().Where(s => s.LibraryId == library && s.Folder == null && s.Status == ScanStatus.Completed).OrderByDescending(s => s.FinishedAt);
+}
+
 public sealed class AllLibraries : Specification<Library>
 {
     public AllLibraries() => Query.AsNoTracking().OrderBy(l => l.Name);

@@ -146,10 +146,11 @@ public sealed class MatchUnmatchedFileHandler(
         var target = await TargetAsync(type, tmdbId, season, episodes, ct);
         if (target.IsFailure) return target.Error!;
 
+        var storage = storages.For(library.Storage);
         StoredFile? stat;
         try
         {
-            stat = await storages.For(library.Storage).StatAsync(entry.Path, ct);
+            stat = await storage.StatAsync(entry.Path, ct);
         }
         catch (StorageUnavailableException e)
         {
@@ -159,11 +160,12 @@ public sealed class MatchUnmatchedFileHandler(
         if (stat is null)
             return UnmatchedFileErrors.Gone(entry.Path);
 
-        return await RecordAsync(library, entry, target.Value, season, episodes, stat, ct);
+        return await RecordAsync(library, storage, entry, target.Value, season, episodes, stat, ct);
     }
 
     private async Task<Result<MediaFileDto>> RecordAsync(
-        Library library, UnmatchedFile entry, Target target, int? season, IReadOnlyList<int> episodes, StoredFile stat, CancellationToken ct)
+        Library library, ILibraryStorage storage, UnmatchedFile entry, Target target, int? season, IReadOnlyList<int> episodes, StoredFile stat,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         // The title, its season and episode rows: find-or-create in one database operation each (two matches to the
@@ -181,6 +183,8 @@ public sealed class MatchUnmatchedFileHandler(
         var created = MediaFile.CreateForEpisodes(library, item, held, entry.Path, FileState.Verified(stat.Size, now), now);
         if (created.IsFailure) return created.Error!;
         var file = created.Value;
+        // Its identity goes into the file (xattr) where the storage can hold it; where not, the state says why.
+        IdentityTags.Stamp(storage, file, item);
         files.Add(file);
         var note = episodes.Count > 1 ? $"Matched to episodes {string.Join(", ", episodes)} of season {season}." : null;
         imports.Add(ImportAttempt.Success(ImportMethod.ManualMatch, file.Id, entry.Path, entry.Path, now, note: note));

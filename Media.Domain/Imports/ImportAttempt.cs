@@ -2,7 +2,14 @@ using Media.Domain.Common;
 
 namespace Media.Domain.Imports;
 
-public enum ImportMethod { Hardlink, Copy, Scan, ManualMatch }
+/// <summary>
+/// How a file came into the library: <see cref="Xattr"/> a new file identified by the identity stored in it (no
+/// metadata request); <see cref="Move"/> a known file found at another path (renamed or moved).
+/// </summary>
+public enum ImportMethod { Hardlink, Copy, Scan, ManualMatch, Xattr, Move }
+
+/// <summary>How a moved file was recognised: the media-file id stored in it (xattr), or its device, inode and size.</summary>
+public enum MoveEvidence { Xattr, Inode }
 
 /// <summary>
 /// One attempt to bring a file into a library, kept whatever its outcome: how a file got there, or why it did not.
@@ -27,6 +34,17 @@ public sealed class ImportAttempt
     public string? Error { get; private set; }
 
     public DateTimeOffset AttemptedAt { get; private set; }
+
+    /// <summary>For a <see cref="ImportMethod.Move"/>: how the file was recognised at its new path.</summary>
+    public MoveEvidence? RecognisedBy { get; private set; }
+
+    /// <summary>A known file found at another path: from where, to where, when and how it was recognised.</summary>
+    public static ImportAttempt Moved(MediaFileId file, string from, string to, MoveEvidence how, DateTimeOffset at, string? note = null)
+    {
+        var moved = Success(ImportMethod.Move, file, from, to, at, note: note);
+        moved.RecognisedBy = how;
+        return moved;
+    }
 
     public static ImportAttempt Success(
         ImportMethod method, MediaFileId file, string source, string destination, DateTimeOffset at,

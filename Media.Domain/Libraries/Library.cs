@@ -16,21 +16,25 @@ public sealed class Library
     public StorageLocation Storage { get; private set; } = null!;
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public static Result<Library> Create(string? name, LibraryKind kind, StorageLocation storage, DateTimeOffset at)
+    /// <summary>Whether changes on disk are watched (local libraries) and rescanned at once; the scheduled scan stays either way.</summary>
+    public bool Watch { get; private set; } = true;
+
+    public static Result<Library> Create(string? name, LibraryKind kind, StorageLocation storage, DateTimeOffset at, bool watch = true)
     {
         if (ValidateName(name) is { } invalid) return invalid;
         return new Library
         {
             Id = LibraryId.New(), Name = name!.Trim(), Kind = kind,
-            Storage = storage ?? throw new ArgumentNullException(nameof(storage)), CreatedAt = at,
+            Storage = storage ?? throw new ArgumentNullException(nameof(storage)), CreatedAt = at, Watch = watch,
         };
     }
 
-    public Result Update(string? name, LibraryKind kind, StorageLocation storage, bool hasFiles)
+    public Result Update(string? name, LibraryKind kind, StorageLocation storage, bool hasFiles, bool? watch = null)
     {
         if (ValidateName(name) is { } invalid) return invalid;
         if (kind != Kind && hasFiles) return LibraryErrors.KindChangeWithFiles(Id);
         (Name, Kind, Storage) = (name!.Trim(), kind, storage ?? throw new ArgumentNullException(nameof(storage)));
+        if (watch is { } w) Watch = w;
         return Result.Ok();
     }
 

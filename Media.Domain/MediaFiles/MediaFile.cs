@@ -59,7 +59,42 @@ public sealed class MediaFile
         return file;
     }
 
-    public void Verified(long size, DateTimeOffset at) => State = FileState.Verified(size, at);
+    public void Verified(long size, DateTimeOffset at) => State = State.Seen(size, at);
+
+    /// <summary>What the file system says of the file now: device, inode and last change.</summary>
+    public void SeenOnDisk(long device, long inode, DateTimeOffset modifiedAt) => State = State.OnDisk(device, inode, modifiedAt);
+
+    /// <summary>Whether Media's identity could be written into the file; null <paramref name="failure"/> means it was.</summary>
+    public void IdentityTagged(string? failure) => State = State.Tagged(failure);
+
+    /// <summary>
+    /// The same file, found at another path (renamed, moved to another folder, or to another library of the same kind):
+    /// it keeps its id, title, episodes and history; it exists again at the new path.
+    /// </summary>
+    public Result MoveTo(Library library, string path, long size, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        var normalized = RelativePath.Normalize(path);
+        if (normalized.IsFailure) return normalized.Error!;
+        if (library.Kind != (EpisodeId is null ? LibraryKind.Movies : LibraryKind.Series))
+            return MediaFileErrors.MoveToOtherKind(library);
+        (LibraryId, Path, PathHash) = (library.Id, normalized.Value, PathKey.Of(normalized.Value));
+        State = State.Seen(size, at);
+        return Result.Ok();
+    }
+
+    /// <summary>
+    /// Another file now has this file's path (it was deleted or moved away, and a different file put there): this one is
+    /// missing, keeps its path to show where it was, and gives up the path's key to the file there now.
+    /// </summary>
+    public void Replaced(DateTimeOffset at)
+    {
+        State = State.Missing(at);
+        PathHash = ReplacedPathKey(Path, Id);
+    }
+
+    /// <summary>The key of a replaced file's path: its own (a NUL is never in a path), so the path's key is free.</summary>
+    public static byte[] ReplacedPathKey(string path, MediaFileId id) => PathKey.Of($"{path}\0{id.Value}");
 
     public void MarkMissing(DateTimeOffset at)
     {
@@ -82,6 +117,8 @@ public static class MediaFileErrors
         Error.Conflict("media_file.duplicate_path", $"'{path}' is already a media file of this library.");
     public static Error WrongLibraryKind(Library library, MediaType type) =>
         Error.Validation("type", $"A {type.ToString().ToLowerInvariant()} cannot go into the {library.Kind.ToString().ToLowerInvariant()} library '{library.Name}'.");
+    public static Error MoveToOtherKind(Library library) =>
+        Error.Validation("libraryId", $"A file cannot move into the {library.Kind.ToString().ToLowerInvariant()} library '{library.Name}': its title is of the other kind.");
     public static Error EpisodeRequired() => Error.Validation("episodes", "A file of a series must name its episode.");
     public static Error EpisodeNotAllowed() => Error.Validation("episodes", "A file of a movie has no episode.");
     public static Error EpisodeOfOtherSeries(EpisodeId id) =>

@@ -17,8 +17,12 @@ internal sealed class LocalLibraryStorageFactory : ILibraryStorageFactory
 /// A library on a local (or mounted) filesystem. Links are followed only when they resolve inside the root;
 /// loops, broken links, unreadable folders and names that cannot round-trip are reported and skipped.
 /// </summary>
-internal sealed class LocalLibraryStorage(string root) : ILibraryStorage
+internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileIdentityStore
 {
+    public FileProbe? Probe(string path) => FileIdentity.Probe(Path.Combine(root, path));
+
+    public string? Write(string path, IdentityTag tag) => FileIdentity.Write(Path.Combine(root, path), tag);
+
     // Linux PATH_MAX; longer paths cannot be opened again by name.
     private const int MaxPathLength = 4096;
 

@@ -52,6 +52,7 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["Auth__BootstrapApiKey"] = adminKey;
         info.Environment["Media__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"media-api-{Guid.NewGuid():N}");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Watcher__Enabled"] = "false"; // on only where a test or benchmark asks for it
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");

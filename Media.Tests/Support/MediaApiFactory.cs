@@ -27,6 +27,8 @@ public sealed class MediaApiFactory : WebApplicationFactory<Program>
         (Provider, ConnectionString, _sqliteDirectory, _services) = (provider, connectionString, sqliteDirectory, services);
         _settings = TestDatabases.Settings(provider, connectionString);
         _settings["Auth:BootstrapApiKey"] = AdminKey;
+        // Tests that write files and scan them must not race a watcher's rescans; the watcher's own tests turn it on.
+        _settings["Watcher:Enabled"] = "false";
         _settings["Media:DataDirectory"] = sqliteDirectory ?? Path.Combine(Path.GetTempPath(), $"media-data-{Guid.NewGuid():N}");
     }
 

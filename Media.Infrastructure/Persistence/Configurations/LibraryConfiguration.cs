@@ -21,5 +21,7 @@ internal sealed class LibraryConfiguration : IEntityTypeConfiguration<Library>
             s.HasIndex(x => new { x.Provider, x.Root }).IsUnique().HasDatabaseName("ix_library_storage_root");
         });
         b.Navigation(l => l.Storage).IsRequired();
+        // Existing libraries are watched (the migration's default); no store default in the model, so false is written.
+        b.Property(l => l.Watch).HasColumnName("watch");
     }
 }

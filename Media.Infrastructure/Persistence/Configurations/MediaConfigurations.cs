@@ -79,6 +79,13 @@ internal sealed class MediaFileConfiguration : IEntityTypeConfiguration<MediaFil
             s.Property(x => x.Size).HasColumnName("file_size");
             s.Property(x => x.LastVerifiedAt).HasColumnName("last_verified_at");
             s.HasIndex(x => x.Exists);
+            // Moves are recognised by (device, inode): looked up by inode (migration 0017).
+            s.Property(x => x.Device).HasColumnName("device");
+            s.Property(x => x.Inode).HasColumnName("inode");
+            s.Property(x => x.ModifiedAt).HasColumnName("modified_at");
+            s.Property(x => x.IdentityStored).HasColumnName("identity_stored");
+            s.Property(x => x.IdentityNote).HasColumnName("identity_note").HasMaxLength(FileState.MaxNoteLength);
+            s.HasIndex(x => x.Inode);
         });
         b.Navigation(f => f.State).IsRequired();
         // Every episode a file holds (S01E01E02); episode_id above stays the first of them.
@@ -106,6 +113,7 @@ internal sealed class ImportAttemptConfiguration : IEntityTypeConfiguration<Impo
         b.Property(i => i.DestinationPath).HasMaxLength(4096);
         b.Property(i => i.ErrorCode).HasMaxLength(64);
         b.Property(i => i.Error).HasMaxLength(ImportAttempt.MaxMessageLength);
+        b.Property(i => i.RecognisedBy).HasColumnName("recognised_by");
         // History outlives the file it describes: forgetting a file keeps its import records.
         b.HasOne<MediaFile>().WithMany().HasForeignKey(i => i.MediaFileId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(i => new { i.MediaFileId, i.AttemptedAt });

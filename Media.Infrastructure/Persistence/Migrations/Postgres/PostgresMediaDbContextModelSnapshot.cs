@@ -221,6 +221,11 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("method");
 
+                    b.Property<string>("RecognisedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("recognised_by");
+
                     b.Property<string>("SourcePath")
                         .IsRequired()
                         .HasMaxLength(4096)
@@ -303,6 +308,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("Watch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("watch");
 
                     b.HasKey("Id")
                         .HasName("pk_library");
@@ -1146,13 +1155,34 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnType("uuid")
                                 .HasColumnName("media_file_id");
 
+                            b1.Property<long?>("Device")
+                                .HasColumnType("bigint")
+                                .HasColumnName("device");
+
                             b1.Property<bool>("Exists")
                                 .HasColumnType("boolean")
                                 .HasColumnName("file_exists");
 
+                            b1.Property<string>("IdentityNote")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("identity_note");
+
+                            b1.Property<bool?>("IdentityStored")
+                                .HasColumnType("boolean")
+                                .HasColumnName("identity_stored");
+
+                            b1.Property<long?>("Inode")
+                                .HasColumnType("bigint")
+                                .HasColumnName("inode");
+
                             b1.Property<DateTimeOffset>("LastVerifiedAt")
                                 .HasColumnType("timestamp with time zone")
                                 .HasColumnName("last_verified_at");
+
+                            b1.Property<DateTimeOffset?>("ModifiedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("modified_at");
 
                             b1.Property<long>("Size")
                                 .HasColumnType("bigint")
@@ -1163,6 +1193,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
 
                             b1.HasIndex("Exists")
                                 .HasDatabaseName("ix_media_file_state_file_exists");
+
+                            b1.HasIndex("Inode")
+                                .HasDatabaseName("ix_media_file_state_inode");
 
                             b1.ToTable("media_file_state", (string)null);
 

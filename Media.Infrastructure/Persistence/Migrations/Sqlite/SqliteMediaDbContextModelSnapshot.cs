@@ -214,6 +214,11 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("method");
 
+                    b.Property<string>("RecognisedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recognised_by");
+
                     b.Property<string>("SourcePath")
                         .IsRequired()
                         .HasMaxLength(4096)
@@ -296,6 +301,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<bool>("Watch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("watch");
 
                     b.HasKey("Id")
                         .HasName("pk_library");
@@ -1139,13 +1148,34 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("media_file_id");
 
+                            b1.Property<long?>("Device")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("device");
+
                             b1.Property<bool>("Exists")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("file_exists");
 
+                            b1.Property<string>("IdentityNote")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("identity_note");
+
+                            b1.Property<bool?>("IdentityStored")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("identity_stored");
+
+                            b1.Property<long?>("Inode")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("inode");
+
                             b1.Property<long>("LastVerifiedAt")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("last_verified_at");
+
+                            b1.Property<long?>("ModifiedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("modified_at");
 
                             b1.Property<long>("Size")
                                 .HasColumnType("INTEGER")
@@ -1156,6 +1186,9 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
 
                             b1.HasIndex("Exists")
                                 .HasDatabaseName("ix_media_file_state_file_exists");
+
+                            b1.HasIndex("Inode")
+                                .HasDatabaseName("ix_media_file_state_inode");
 
                             b1.ToTable("media_file_state", (string)null);
 

@@ -1,0 +1,238 @@
+using Media.Application.Libraries;
+using Media.Application.Parsing;
+using Media.Application.Storage;
+using Media.Domain.Common;
+using Media.Domain.Imports;
+using Media.Domain.Libraries;
+using Media.Domain.MediaFiles;
+using Media.Domain.Scans;
+using Microsoft.Extensions.Logging;
+
+namespace Media.Application.Scanning;
+
+/// <summary>
+/// The scan's move recognition, on storages whose files have an identity (local disks). A new path is a known file
+/// moved there when the file carries that media file's id (xattr), or has its device, inode, size and last change (an
+/// untagged file: the inode number alone is reused by file systems), and that known file is no longer at its old
+/// path: unseen by this walk, already missing, or (outside this walk: another folder, another library of the same
+/// kind) gone when looked at. A known path whose file is not the known one (another id stored in it, or none where
+/// one was stored, or another inode) gives the path up to the new file. Everything else is left to identification,
+/// which may answer from the identity stored in the file (<see cref="Identifier.FromTagAsync"/>): no TMDB request.
+/// </summary>
+public sealed class MoveMatcher
+{
+    private readonly IFileIdentityStore? _disk;
+    private readonly ILibraryStorage _storage;
+    private readonly IFileMoveStore? _store;
+    private readonly Library _library;
+    private readonly ILibraryRepository _libraries;
+    private readonly ILibraryStorageFactory _storages;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Dictionary<MediaFileId, KnownFile> _byId = [];
+    private readonly Dictionary<(long Device, long Inode), List<KnownFile>> _byInode = [];
+    private readonly Dictionary<string, FileProbe> _probes = new(StringComparer.Ordinal);
+    private readonly List<Deferred> _deferred = [];
+    private readonly List<FileMove> _moves = [];
+    private readonly HashSet<MediaFileId> _claimed = [];
+    private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
+    private readonly List<(MediaFileId, FileProbe)> _seen = [];
+    private readonly Dictionary<LibraryId, (Library? Library, bool Available)> _others = [];
+
+    public MoveMatcher(
+        IEnumerable<KnownFile> known, ILibraryStorage storage, IFileMoveStore? store, Library library, ILibraryRepository libraries,
+        ILibraryStorageFactory storages, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        (_storage, _store, _library, _libraries, _storages, _clock, _logger) = (storage, store, library, libraries, storages, clock, logger);
+        // Without the store nothing can be moved or given up: the scan is as it was before files had an identity.
+        _disk = store is null ? null : storage as IFileIdentityStore;
+        if (_disk is null) return;
+        foreach (var file in known)
+        {
+            _byId[file.Id] = file;
+            if (file is { Device: { } device, Inode: { } inode })
+                (_byInode.TryGetValue((device, inode), out var list) ? list : _byInode[(device, inode)] = []).Add(file);
+        }
+    }
+
+    /// <summary>Known files recognised at a new path by this scan.</summary>
+    public int Moved { get; private set; }
+
+    /// <summary>Known paths found holding another file.</summary>
+    public int Replaced { get; private set; }
+
+    /// <summary>A new media file of this scan: stamped with its identity (xattr) and what its file system says of it.</summary>
+    public void Stamp(MediaFile file, Domain.MediaItems.MediaItem item)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        IdentityTags.Stamp(_storage, file, item, _probes.Remove(file.Path, out var probe) ? probe : null);
+    }
+
+    /// <summary>
+    /// Whether the file at a known path is the known file. Only a file whose size or last change differs from what was
+    /// stored (or that was missing, or never probed) is looked at: an unchanged library costs no system call here.
+    /// When it is another file, the known one gives the path up (and may still be found elsewhere in this walk).
+    /// </summary>
+    public async Task<bool> IsSameFileAsync(KnownFile existing, StoredFile file, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(file);
+        if (_disk is null) return true;
+        if (existing.Exists && existing.Size == file.Size && existing.Inode is not null && existing.ModifiedAt == FileState.Microseconds(file.ModifiedAt))
+            return true;
+        if (_disk.Probe(file.Path) is not { } probe) return true;
+        var same = probe.Tag is { } tag ? tag.File == existing.Id
+            : existing.Tagged != true && (existing.Inode is null || (existing.Device == probe.Device && existing.Inode == probe.Inode));
+        if (same)
+        {
+            _seen.Add((existing.Id, probe));
+            return true;
+        }
+        _probes[file.Path] = probe;
+        await _store!.ReplacedAsync(existing.Id, _clock.GetUtcNow(), ct);
+        Replaced++;
+        _logger.LogInformation("{Path} holds another file than media file {File} (stored identity {Tag}, inode {Inode} was {Known}): taken as a new file",
+            file.Path, existing.Id.Value, probe.Tag?.File.Value, probe.Inode, existing.Inode);
+        return false;
+    }
+
+    /// <summary>
+    /// Of a batch of new files: takes out those that may be known files at a new path (the ones outside this walk are
+    /// decided now, the ones inside after the walk: <see cref="SettleAsync"/>), and answers the identification of the
+    /// rest whose stored identity names a title the library knows.
+    /// </summary>
+    public async Task<Dictionary<string, Identification>> TakeAsync(
+        List<(StoredFile File, ParsedName Parsed)> fresh, Identifier identifier, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        ArgumentNullException.ThrowIfNull(identifier);
+        var fromTags = new Dictionary<string, Identification>(StringComparer.Ordinal);
+        if (_disk is null) return fromTags;
+        var keep = new List<(StoredFile File, ParsedName Parsed)>(fresh.Count);
+        var outside = new List<(StoredFile File, FileProbe Probe)>();
+        foreach (var (file, parsed) in fresh)
+        {
+            keep.Add((file, parsed));
+            if (_settled.Contains(file.Path)) continue;
+            if (!_probes.TryGetValue(file.Path, out var probe))
+            {
+                if (_disk.Probe(file.Path) is not { } read) continue;
+                _probes[file.Path] = probe = read;
+            }
+            if (InWalk(probe) is { } candidate)
+            {
+                keep.RemoveAt(keep.Count - 1);
+                _deferred.Add(new Deferred(file, parsed, probe, candidate.File, candidate.How));
+            }
+            else outside.Add((file, probe));
+        }
+
+        if (outside.Count > 0)
+        {
+            var moved = await OutsideAsync(outside, ct);
+            keep.RemoveAll(k => moved.Contains(k.File.Path));
+        }
+        fresh.Clear();
+        fresh.AddRange(keep);
+
+        foreach (var (file, _) in fresh)
+            if (_probes.TryGetValue(file.Path, out var probe) && probe.Tag is { } tag && await identifier.FromTagAsync(tag, ct) is { } found)
+                fromTags[file.Path] = found;
+        return fromTags;
+    }
+
+    /// <summary>
+    /// After a complete walk: a file waiting on a known file of this walk is that file moved when the walk did not see
+    /// it at its path (or it was missing already); then every move is recorded. The rest goes back to identification.
+    /// </summary>
+    public async Task<(List<(StoredFile File, ParsedName Parsed)> Left, IReadOnlyList<ScanProblem> Problems)> SettleAsync(
+        Dictionary<string, KnownFile> unseen, Func<string, bool> unread, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(unseen);
+        ArgumentNullException.ThrowIfNull(unread);
+        var left = new List<(StoredFile, ParsedName)>();
+        if (_disk is null) return (left, []);
+        foreach (var waiting in _deferred)
+        {
+            var known = waiting.Candidate;
+            var gone = unseen.TryGetValue(known.Path, out var still) && still.Id == known.Id && !unread(known.Path);
+            if (gone && _claimed.Add(known.Id))
+            {
+                unseen.Remove(known.Path);
+                _moves.Add(new FileMove(known.Id, _library, known.Path, waiting.File.Path, waiting.Probe, waiting.How, null));
+            }
+            else
+            {
+                // Still at its path: a copy or a hardlink of it, a file of its own.
+                _settled.Add(waiting.File.Path);
+                left.Add((waiting.File, waiting.Parsed));
+            }
+        }
+        _deferred.Clear();
+        var problems = _moves.Count > 0 ? await _store!.MoveAsync(_moves, _clock.GetUtcNow(), ct) : [];
+        Moved += _moves.Count - problems.Count;
+        if (_moves.Count > 0) _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths", _library.Id.Value, _moves.Count - problems.Count);
+        _moves.Clear();
+        if (_seen.Count > 0) await _store!.RecordDiskAsync(_seen, ct);
+        _seen.Clear();
+        return (left, problems);
+    }
+
+    /// <summary>A known file of this walk the probed file may be: by the id stored in it, else by device, inode, size and last change.</summary>
+    private (KnownFile File, MoveEvidence How)? InWalk(FileProbe probe)
+    {
+        if (probe.Tag is { } tag) return _byId.TryGetValue(tag.File, out var tagged) ? (tagged, MoveEvidence.Xattr) : null;
+        if (!_byInode.TryGetValue((probe.Device, probe.Inode), out var same)) return null;
+        // A known file that carried Media's identity cannot be this untagged one: xattrs belong to the inode, which was reused.
+        var match = same.FirstOrDefault(k => k.Size == probe.Size && k.Tagged != true && (k.ModifiedAt is null || k.ModifiedAt == FileState.Microseconds(probe.ModifiedAt)));
+        return match is null ? null : (match, MoveEvidence.Inode);
+    }
+
+    /// <summary>New files that may be known files outside this walk: moved now when that file is gone from its path. Answers the paths moved.</summary>
+    private async Task<HashSet<string>> OutsideAsync(List<(StoredFile File, FileProbe Probe)> files, CancellationToken ct)
+    {
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var ids = files.Where(f => f.Probe.Tag is not null).Select(f => f.Probe.Tag!.File).Distinct().ToList();
+        var inodes = files.Where(f => f.Probe.Tag is null).Select(f => f.Probe.Inode).Distinct().ToList();
+        var candidates = (await _store!.CandidatesAsync(ids, inodes, ct)).Where(c => !_byId.ContainsKey(c.Id)).ToList();
+        if (candidates.Count == 0) return moved;
+        var byId = candidates.ToDictionary(c => c.Id);
+        foreach (var (file, probe) in files)
+        {
+            MoveCandidate? candidate;
+            MoveEvidence how;
+            if (probe.Tag is { } tag) (candidate, how) = (byId.GetValueOrDefault(tag.File), MoveEvidence.Xattr);
+            else
+            {
+                candidate = candidates.FirstOrDefault(c => c.Device == probe.Device && c.Inode == probe.Inode && c.Size == probe.Size && c.Tagged != true
+                    && (c.ModifiedAt is null || c.ModifiedAt == FileState.Microseconds(probe.ModifiedAt)));
+                how = MoveEvidence.Inode;
+            }
+            if (candidate is null || _claimed.Contains(candidate.Id)) continue;
+            if (await GoneAsync(candidate, ct) is not { } from || !_claimed.Add(candidate.Id)) continue;
+            var note = from.Id == _library.Id ? null : $"Moved from the library '{from.Name}'.";
+            _moves.Add(new FileMove(candidate.Id, _library, candidate.Path, file.Path, probe, how, note));
+            moved.Add(file.Path);
+        }
+        return moved;
+    }
+
+    /// <summary>The candidate's library when the candidate is no longer at its path there (and its kind is this library's); else null.</summary>
+    private async Task<Library?> GoneAsync(MoveCandidate candidate, CancellationToken ct)
+    {
+        if (!_others.TryGetValue(candidate.LibraryId, out var other))
+        {
+            var library = candidate.LibraryId == _library.Id ? _library : await _libraries.FindAsync(candidate.LibraryId, ct);
+            var available = library is not null && await _storages.For(library.Storage).UnavailableReasonAsync(ct) is null;
+            _others[candidate.LibraryId] = other = (library, available);
+        }
+        if (other.Library is not { } from || from.Kind != _library.Kind) return null;
+        if (!candidate.Exists) return from;
+        // It is known to exist: it is gone only if its storage, readable now, has nothing at its path.
+        if (!other.Available) return null;
+        return await _storages.For(from.Storage).StatAsync(candidate.Path, ct) is null ? from : null;
+    }
+
+    private sealed record Deferred(StoredFile File, ParsedName Parsed, FileProbe Probe, KnownFile Candidate, MoveEvidence How);
+}

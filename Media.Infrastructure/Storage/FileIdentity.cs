@@ -1,0 +1,152 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Media.Application.Storage;
+using Media.Domain.Common;
+using Media.Domain.MediaItems;
+
+namespace Media.Infrastructure.Storage;
+
+/// <summary>
+/// A local file's identity through libc: <c>statx(2)</c> for device, inode, size and last change (a layout that is the
+/// same on every architecture), and user extended attributes (<c>getxattr(2)</c>, <c>setxattr(2)</c>) under
+/// <c>user.media.*</c> for the identity Media gives it. A file system without user xattrs (or a read-only one) answers
+/// with an errno, turned into the reason the identity is not stored; nothing else depends on it.
+/// </summary>
+internal static partial class FileIdentity
+{
+    public const string FileIdName = "user.media.file_id";
+    public const string TypeName = "user.media.type";
+    public const string TmdbIdName = "user.media.tmdb_id";
+    public const string SeasonName = "user.media.season";
+    public const string EpisodesName = "user.media.episodes";
+
+    private const int AtFdCwd = -100;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int Enodata = 61;
+    private const int Enotsup = 95;
+    private const int Erofs = 30;
+    private const int Eacces = 13;
+    private const int Eperm = 1;
+    private const int Enospc = 28;
+    private const int Enoent = 2;
+
+    /// <summary>The file (links followed), or null when there is none.</summary>
+    public static unsafe FileProbe? Probe(string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, fullPath, 0, StatxBasicStats, buffer) != 0) return null;
+        var span = new ReadOnlySpan<byte>(buffer, 256);
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(span[28..]);
+        if ((mode & 0xF000) != 0x8000) return null; // not a regular file
+        var inode = (long)BinaryPrimitives.ReadUInt64LittleEndian(span[32..]);
+        var size = (long)BinaryPrimitives.ReadUInt64LittleEndian(span[40..]);
+        var seconds = BinaryPrimitives.ReadInt64LittleEndian(span[112..]);
+        var nanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(span[120..]);
+        var major = BinaryPrimitives.ReadUInt32LittleEndian(span[136..]);
+        var minor = BinaryPrimitives.ReadUInt32LittleEndian(span[140..]);
+        var modified = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanoseconds / 100);
+        return new FileProbe(((long)major << 32) | minor, inode, size, modified, ReadTag(fullPath));
+    }
+
+    /// <summary>Device and inode of a folder (or any file), or null when there is none: tells a mount point's two states apart.</summary>
+    public static unsafe (long Device, long Inode)? NodeOf(string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, fullPath, 0, StatxBasicStats, buffer) != 0) return null;
+        var span = new ReadOnlySpan<byte>(buffer, 256);
+        var major = BinaryPrimitives.ReadUInt32LittleEndian(span[136..]);
+        var minor = BinaryPrimitives.ReadUInt32LittleEndian(span[140..]);
+        return (((long)major << 32) | minor, (long)BinaryPrimitives.ReadUInt64LittleEndian(span[32..]));
+    }
+
+    /// <summary>The identity stored in the file, or null (none, another program's, or unreadable).</summary>
+    public static IdentityTag? ReadTag(string fullPath)
+    {
+        if (Read(fullPath, FileIdName) is not { } id || !Guid.TryParse(id, out var file)) return null;
+        if (Read(fullPath, TmdbIdName) is not { } tmdb || !int.TryParse(tmdb, NumberStyles.None, CultureInfo.InvariantCulture, out var tmdbId)) return null;
+        MediaType type;
+        switch (Read(fullPath, TypeName))
+        {
+            case "movie": type = MediaType.Movie; break;
+            case "series": type = MediaType.Series; break;
+            default: return null;
+        }
+        int? season = int.TryParse(Read(fullPath, SeasonName), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+        var episodes = new List<int>();
+        foreach (var part in (Read(fullPath, EpisodesName) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var e)) episodes.Add(e);
+        return new IdentityTag(new MediaFileId(file), type, tmdbId, season, episodes);
+    }
+
+    /// <summary>Null when every attribute was written; otherwise why the identity is not stored.</summary>
+    public static string? Write(string fullPath, IdentityTag tag)
+    {
+        // The file id last: a half-written identity (a failure part way) is never read as one.
+        var values = new List<(string Name, string? Value)>
+        {
+            (TypeName, tag.Type == MediaType.Movie ? "movie" : "series"),
+            (TmdbIdName, tag.TmdbId.ToString(CultureInfo.InvariantCulture)),
+            (SeasonName, tag.Season?.ToString(CultureInfo.InvariantCulture)),
+            (EpisodesName, tag.Episodes.Count == 0 ? null : string.Join(',', tag.Episodes.Select(e => e.ToString(CultureInfo.InvariantCulture)))),
+            (FileIdName, tag.File.Value.ToString()),
+        };
+        foreach (var (name, value) in values)
+        {
+            var result = value is null ? Remove(fullPath, name) : Set(fullPath, name, value);
+            if (result != 0) return Reason(result);
+        }
+        return null;
+    }
+
+    /// <summary>Removes Media's identity from the file (a file that never had one, for tests and tools).</summary>
+    public static void Forget(string fullPath)
+    {
+        foreach (var name in new[] { FileIdName, TypeName, TmdbIdName, SeasonName, EpisodesName }) Remove(fullPath, name);
+    }
+
+    private static string Reason(int errno) => errno switch
+    {
+        Enotsup => "The file system does not support user extended attributes (xattr).",
+        Erofs => "The file system is read-only.",
+        Eacces or Eperm => "Permission denied writing the file's extended attributes.",
+        Enospc => "No space left for the file's extended attributes.",
+        Enoent => "The file is gone.",
+        _ => $"setxattr failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).",
+    };
+
+    private static unsafe string? Read(string path, string name)
+    {
+        var buffer = stackalloc byte[128];
+        var length = GetXattr(path, name, buffer, 128);
+        if (length < 0) return null;
+        return Encoding.UTF8.GetString(buffer, (int)length);
+    }
+
+    private static unsafe int Set(string path, string name, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        fixed (byte* data = bytes)
+            return SetXattr(path, name, data, bytes.Length, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    private static int Remove(string path, string name)
+    {
+        if (RemoveXattr(path, name) == 0) return 0;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == Enodata ? 0 : errno;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial nint GetXattr(string path, string name, byte* value, nint size);
+
+    [LibraryImport("libc", EntryPoint = "setxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int SetXattr(string path, string name, byte* value, nint size, int flags);
+
+    [LibraryImport("libc", EntryPoint = "removexattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RemoveXattr(string path, string name);
+}
