@@ -41,6 +41,7 @@ builder.Services.AddHostedService<SettingsRefresher>();
 builder.Services.AddSingleton(Media.Application.Common.InstanceIdentity.Create());
 builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<ScanScheduler>();
+builder.Services.AddHostedService<ProbeWorker>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
