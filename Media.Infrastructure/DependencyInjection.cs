@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<Application.Probing.IProbeQueue, Persistence.Repositories.ProbeQueue>();
         services.AddScoped<Application.Probing.IProbeReader, Persistence.Repositories.ProbeReader>();
         services.AddSingleton<Application.Probing.ProbeRunner>();
+        services.AddScoped<Application.Probing.ImportContentCheck>();
         return services;
     }
 }

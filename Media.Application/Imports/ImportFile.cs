@@ -30,7 +30,7 @@ public sealed class MediaFileAt : SingleResultSpecification<MediaFile>
 /// </summary>
 public sealed class ImportFileHandler(
     ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files, IImportAttemptRepository imports,
-    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock)
+    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock, Probing.ImportContentCheck content, Probing.IProbeQueue probes)
 {
     public async Task<Result<ImportDto>> Handle(ImportFile cmd, CancellationToken ct)
     {
@@ -68,6 +68,10 @@ public sealed class ImportFileHandler(
         // The title's own file already at this path: an upgrade (the old one goes to the recycle folder).
         var current = await files.FirstOrDefaultAsync(new MediaFileAt(library.Id, destination), ct);
         var upgrade = current is not null && current.MediaItemId == item.Id && current.EpisodeId == episodes.FirstOrDefault().Episode?.Id;
+        // What is inside the download, judged before anything moves: the library's content rules, and an upgrade's quality.
+        var sourceSize = File.Exists(cmd.SourcePath) ? new FileInfo(cmd.SourcePath).Length : -1;
+        var verdict = await content.JudgeAsync(library, cmd.SourcePath, sourceSize, upgrade ? current : null, ct);
+        if (verdict.Refused) return await FailAsync(method, verdict.RefusalCode!, verdict.Refusal!, cmd, destination, now, ct);
         var outcome = await transfer.TransferAsync(new TransferRequest(
             cmd.SourcePath, library.Storage, destination, mode, ReplaceExisting: upgrade,
             RecycleFolder: settings["import.recycleFolder"] ?? ".recycle"), ct);
@@ -76,6 +80,7 @@ public sealed class ImportFileHandler(
         MediaFile file;
         var notes = new List<string>();
         if (outcome.Note is not null) notes.Add(outcome.Note);
+        notes.AddRange(verdict.Notes);
         if (episodes.Count > 1) notes.Add($"Holds episodes {string.Join(", ", episodes.Select(e => e.Episode.Number))}.");
         if (current is not null && (upgrade || outcome.AlreadyThere))
         {
@@ -94,6 +99,8 @@ public sealed class ImportFileHandler(
         imports.Add(record);
         var saved = await imports.SaveAsync(ct);
         if (saved.IsFailure) return saved.Error!;
+        // A new file, or new bytes under an upgraded one: probed by the queue.
+        await probes.RequestAsync([file.Id], now, ct);
         return record.To<ImportDto>();
     }
 

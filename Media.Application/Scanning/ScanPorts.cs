@@ -17,7 +17,11 @@ public interface IScanQueue
 }
 
 /// <summary>A media file as the scan needs it: where it is and what the library last knew of it.</summary>
-public sealed record KnownFile(MediaFileId Id, string Path, long Size, bool Exists);
+public sealed record KnownFile(MediaFileId Id, string Path, long Size, bool Exists)
+{
+    /// <summary>When a scan last saw it: a file changed after that (its modification time is later) is probed again.</summary>
+    public DateTimeOffset LastVerifiedAt { get; init; }
+}
 
 /// <summary>A media item as identification needs it: enough to compare titles without loading seasons.</summary>
 public sealed record KnownItem(MediaItemId Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year);

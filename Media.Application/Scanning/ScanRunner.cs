@@ -24,8 +24,12 @@ namespace Media.Application.Scanning;
 /// </summary>
 public sealed class ScanRunner(
     IScanRepository scans, ILibraryRepository libraries, IScanStore store, ILibraryStorageFactory storages,
-    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null)
+    IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null,
+    Probing.IProbeQueue? probes = null)
 {
+    /// <summary>Files created or changed since the last write: queued for a probe with the next write (never probed here).</summary>
+    private readonly List<MediaFileId> _toProbe = [];
+
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
@@ -183,6 +187,7 @@ public sealed class ScanRunner(
                     counters.Seen++;
                     // Unchanged files are verified all at once after the walk (TouchAllAsync).
                     if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
+                    if (!existing.Exists || existing.Size != file.Size || file.ModifiedAt > existing.LastVerifiedAt) _toProbe.Add(existing.Id);
                 }
                 else if (IsMedia(file, hint, counters) is { } parsed)
                 {
@@ -338,6 +343,7 @@ public sealed class ScanRunner(
             return null;
         }
         store.Add(created.Value, ImportAttempt.Success(ImportMethod.Scan, created.Value.Id, file.Path, file.Path, at));
+        _toProbe.Add(created.Value.Id);
         return created.Value.Id;
     }
 
@@ -349,6 +355,8 @@ public sealed class ScanRunner(
             if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
             verified.Clear();
             foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
+            if (_toProbe.Count > 0 && probes is not null) await probes.RequestAsync(_toProbe, at, ct);
+            _toProbe.Clear();
         }
         finally
         {

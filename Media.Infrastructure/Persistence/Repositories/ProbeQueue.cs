@@ -11,13 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Media.Infrastructure.Persistence.Repositories;
 
 /// <summary>The probe queue on <c>media_file_probe</c>, on a DbContext of its own per call (like the scan ledger).</summary>
-internal sealed class ProbeQueue(IServiceScopeFactory scopes) : IProbeQueue
+internal sealed class ProbeQueue(IServiceScopeFactory scopes, Probing.ProbeSettings settings) : IProbeQueue
 {
     private const int Chunk = 500;
 
     public async Task RequestAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
     {
-        if (files.Count == 0) return;
+        // Probing off: nothing is queued (turned on, the worker queues at start every file without a probe).
+        if (files.Count == 0 || !settings.Enabled) return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         foreach (var chunk in files.Distinct().Chunk(Chunk))

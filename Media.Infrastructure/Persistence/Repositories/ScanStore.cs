@@ -24,7 +24,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         var prefix = folder is null ? null : folder + "/";
         var files = db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library);
         if (prefix is not null) files = files.Where(f => f.Path.StartsWith(prefix));
-        await foreach (var file in files.Select(f => new KnownFile(f.Id, f.Path, f.State.Size, f.State.Exists)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var file in files.Select(f => new KnownFile(f.Id, f.Path, f.State.Size, f.State.Exists) { LastVerifiedAt = f.State.LastVerifiedAt }).AsAsyncEnumerable().WithCancellation(ct))
             yield return file;
     }
 
