@@ -78,3 +78,30 @@ public static class TestMedia
     private static bool Exists(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, command)));
 }
+
+/// <summary>
+/// A stand-in for ffprobe that notes the file of every probe (not the -version checks) in a log, then runs the real
+/// ffprobe: how many times each file was probed is read from the log.
+/// </summary>
+public sealed class CountingFfprobe
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"media-ffprobe-{Guid.NewGuid():N}");
+
+    public CountingFfprobe()
+    {
+        Directory.CreateDirectory(_folder);
+        Executable = Path.Combine(_folder, "ffprobe");
+        File.WriteAllText(Executable,
+            $"#!/bin/sh\ncase \"$*\" in *-show_streams*) for last; do :; done; echo \"$last\" >> '{Log}';; esac\nexec ffprobe \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public string Executable { get; }
+
+    private string Log => Path.Combine(_folder, "probes.log");
+
+    /// <summary>The file names probed so far, in order.</summary>
+    public IReadOnlyList<string> Probed => File.Exists(Log) ? File.ReadAllLines(Log).Select(Path.GetFileName).OfType<string>().ToList() : [];
+
+    public void Delete() => Directory.Delete(_folder, recursive: true);
+}

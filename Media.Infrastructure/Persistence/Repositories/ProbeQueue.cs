@@ -101,31 +101,35 @@ internal sealed class ProbeQueue(IServiceScopeFactory scopes, Probing.ProbeSetti
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         Guid? claim = work.Claim;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var probe = await db.Set<MediaFileProbe>().FirstOrDefaultAsync(p => p.MediaFileId == work.File && p.ClaimToken == claim, ct);
-        if (probe is null) return false;
-        record(probe);
-        if (streams is not null)
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
-            await db.Set<MediaStream>().Where(s => EF.Property<MediaFileId>(s, MediaStreamConfiguration.FileColumn) == work.File).ExecuteDeleteAsync(ct);
-            foreach (var stream in streams)
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            var probe = await db.Set<MediaFileProbe>().FirstOrDefaultAsync(p => p.MediaFileId == work.File && p.ClaimToken == claim, token);
+            if (probe is null) return false;
+            record(probe);
+            if (streams is not null)
             {
-                db.Add(stream);
-                db.Entry(stream).Property(MediaStreamConfiguration.FileColumn).CurrentValue = work.File;
+                await db.Set<MediaStream>().Where(s => EF.Property<MediaFileId>(s, MediaStreamConfiguration.FileColumn) == work.File).ExecuteDeleteAsync(token);
+                foreach (var stream in streams)
+                {
+                    db.Add(stream);
+                    db.Entry(stream).Property(MediaStreamConfiguration.FileColumn).CurrentValue = work.File;
+                }
             }
-        }
-        try
-        {
-            // The claim token is the row's concurrency token: a request that came in meanwhile makes this save find nothing.
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            await transaction.RollbackAsync(ct);
-            return false;
-        }
-        await transaction.CommitAsync(ct);
-        return true;
+            try
+            {
+                // The claim token is the row's concurrency token: a request that came in meanwhile makes this save find nothing.
+                await db.SaveChangesAsync(token);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                await transaction.RollbackAsync(token);
+                return false;
+            }
+            await transaction.CommitAsync(token);
+            return true;
+        }, ct);
     }
 
     public async Task<int> NeededCountAsync(CancellationToken ct)
