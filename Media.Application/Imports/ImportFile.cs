@@ -69,8 +69,10 @@ public sealed class ImportFileHandler(
         var current = await files.FirstOrDefaultAsync(new MediaFileAt(library.Id, destination), ct);
         var upgrade = current is not null && current.MediaItemId == item.Id && current.EpisodeId == episodes.FirstOrDefault().Episode?.Id;
         // What is inside the download, judged before anything moves: the library's content rules, and an upgrade's quality.
-        var sourceSize = File.Exists(cmd.SourcePath) ? new FileInfo(cmd.SourcePath).Length : -1;
-        var verdict = await content.JudgeAsync(library, cmd.SourcePath, sourceSize, upgrade ? current : null, ct);
+        // A source that is not there is the transfer's to report (source_missing).
+        var verdict = File.Exists(cmd.SourcePath)
+            ? await content.JudgeAsync(library, cmd.SourcePath, new FileInfo(cmd.SourcePath).Length, upgrade ? current : null, ct)
+            : Probing.ContentVerdict.Accept();
         if (verdict.Refused) return await FailAsync(method, verdict.RefusalCode!, verdict.Refusal!, cmd, destination, now, ct);
         var outcome = await transfer.TransferAsync(new TransferRequest(
             cmd.SourcePath, library.Storage, destination, mode, ReplaceExisting: upgrade,
