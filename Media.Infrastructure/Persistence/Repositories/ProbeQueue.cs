@@ -57,6 +57,7 @@ internal sealed class ProbeQueue(IServiceScopeFactory scopes, Probing.ProbeSetti
 
     public async Task<int> RequestUnprobedAsync(DateTimeOffset at, CancellationToken ct)
     {
+        if (!settings.Enabled) return 0;
         var total = 0;
         while (true)
         {
