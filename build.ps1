@@ -31,6 +31,8 @@ function Install-TestDependencies {
     if (-not (Test-Path '/usr/bin/qbittorrent-nox')) { $missing += 'qbittorrent-nox' }
     # The web app's browser tests drive Debian's Chromium through Playwright (never 'playwright install').
     if (-not (Test-Path '/usr/bin/chromium')) { $missing += 'chromium' }
+    # Probes read files with ffprobe; the tests make their small media files with ffmpeg (both in Debian's ffmpeg).
+    if (-not ((Test-Command 'ffprobe') -and (Test-Command 'ffmpeg'))) { $missing += 'ffmpeg' }
     # The azure-blob adapter is tested against Azurite, from the npm registry; node and npm come from Debian.
     $needAzurite = -not $env:MEDIA_TEST_AZURITE -and -not (Test-Path $AzuriteBin)
     if ($needAzurite -and -not (Test-Command 'npm')) { $missing += 'nodejs'; $missing += 'npm' }

@@ -47,6 +47,7 @@ builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<ScanScheduler>();
 builder.Services.AddSingleton<LibraryWatcher>();
 builder.Services.AddHostedService(p => p.GetRequiredService<LibraryWatcher>());
+builder.Services.AddHostedService<ProbeWorker>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

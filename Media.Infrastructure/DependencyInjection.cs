@@ -48,6 +48,14 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Application.Storage.ILibraryStorageFactory, Storage.LibraryStorageFactory>();
         services.AddTmdb(configuration);
+        var probes = Probing.ProbeSettings.From(configuration);
+        services.AddSingleton(probes);
+        services.AddSingleton(probes.Options);
+        services.AddSingleton<Application.Probing.IMediaProbe, Probing.FfprobeMediaProbe>();
+        services.AddSingleton<Application.Probing.IProbeQueue, Persistence.Repositories.ProbeQueue>();
+        services.AddScoped<Application.Probing.IProbeReader, Persistence.Repositories.ProbeReader>();
+        services.AddSingleton<Application.Probing.ProbeRunner>();
+        services.AddScoped<Application.Probing.ImportContentCheck>();
         return services;
     }
 }

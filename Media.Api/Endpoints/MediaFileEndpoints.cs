@@ -1,8 +1,10 @@
 using Media.Api.Problems;
 using Media.Application.Common;
 using Media.Application.MediaFiles;
+using Media.Application.Probing;
 using Media.Domain.Common;
 using Media.Domain.Imports;
+using Media.Domain.Probes;
 using Media.Domain.Users;
 
 namespace Media.Api.Endpoints;
@@ -21,14 +23,33 @@ internal static class MediaFileEndpoints
 
     private static async Task<IResult> List(
         ListMediaFilesHandler handler, CancellationToken ct, Guid? libraryId = null, Guid? mediaItemId = null, bool? exists = null, string? folder = null,
+        string? videoCodec = null, string? resolution = null, bool? hdr = null, string? audioLanguage = null, bool? probeFailed = null,
         int? page = null, int? pageSize = null, string? sortKey = null, string? sortDirection = null)
     {
         var request = PageRequest.Create(page, pageSize, sortKey, sortDirection, MediaFilesPage.SortKeys);
         if (request.IsFailure) return ProblemResults.Problem(request.Error!);
         var under = Folder(folder);
         if (under.IsFailure) return ProblemResults.Problem(under.Error!);
+        var content = Content(videoCodec, resolution, hdr, audioLanguage, probeFailed);
+        if (content.IsFailure) return ProblemResults.Problem(content.Error!);
         return Results.Ok(await handler.Handle(new ListMediaFiles(
-            libraryId is { } l ? new LibraryId(l) : null, mediaItemId is { } m ? new MediaItemId(m) : null, exists, request.Value, under.Value), ct));
+            libraryId is { } l ? new LibraryId(l) : null, mediaItemId is { } m ? new MediaItemId(m) : null, exists, request.Value, under.Value,
+            content.Value), ct));
+    }
+
+    /// <summary>The content filters: an ffprobe codec name, a resolution class, HDR or not, an audio language code, probe failed or not.</summary>
+    private static Result<ContentFilter> Content(string? videoCodec, string? resolution, bool? hdr, string? audioLanguage, bool? probeFailed)
+    {
+        var codec = string.IsNullOrWhiteSpace(videoCodec) ? null : videoCodec.Trim().ToLowerInvariant();
+        if (codec is not null && (codec.Length > 32 || !codec.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+            return Error.Validation("videoCodec", "An ffprobe codec name (h264, hevc, av1...).");
+        var size = string.IsNullOrWhiteSpace(resolution) ? null : resolution.Trim().ToLowerInvariant();
+        if (size is not null && !ResolutionClass.All.Contains(size))
+            return Error.Validation("resolution", $"One of {string.Join(", ", ResolutionClass.All)}.");
+        var language = string.IsNullOrWhiteSpace(audioLanguage) ? null : audioLanguage.Trim().ToLowerInvariant();
+        if (language is not null && (language.Length is < 2 or > 3 || !language.All(char.IsAsciiLetterLower)))
+            return Error.Validation("audioLanguage", "A language code as files tag it (ISO 639-2: eng, fre, ger...).");
+        return new ContentFilter(codec, size, hdr, language, probeFailed);
     }
 
     /// <summary>A library-relative folder filter: trimmed of slashes; empty means none.</summary>

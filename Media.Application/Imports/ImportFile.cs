@@ -31,7 +31,8 @@ public sealed class MediaFileAt : SingleResultSpecification<MediaFile>
 /// </summary>
 public sealed class ImportFileHandler(
     ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files, IImportAttemptRepository imports,
-    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock, ILibraryStorageFactory? storages = null)
+    IFileTransfer transfer, RuntimeSettings settings, TimeProvider clock, Probing.ImportContentCheck content, Probing.IProbeQueue probes,
+    ILibraryStorageFactory? storages = null)
 {
     public async Task<Result<ImportDto>> Handle(ImportFile cmd, CancellationToken ct)
     {
@@ -69,6 +70,12 @@ public sealed class ImportFileHandler(
         // The title's own file already at this path: an upgrade (the old one goes to the recycle folder).
         var current = await files.FirstOrDefaultAsync(new MediaFileAt(library.Id, destination), ct);
         var upgrade = current is not null && current.MediaItemId == item.Id && current.EpisodeId == episodes.FirstOrDefault().Episode?.Id;
+        // What is inside the download, judged before anything moves: the library's content rules, and an upgrade's quality.
+        // A source that is not there is the transfer's to report (source_missing).
+        var verdict = File.Exists(cmd.SourcePath)
+            ? await content.JudgeAsync(library, cmd.SourcePath, new FileInfo(cmd.SourcePath).Length, upgrade ? current : null, ct)
+            : Probing.ContentVerdict.Accept();
+        if (verdict.Refused) return await FailAsync(method, verdict.RefusalCode!, verdict.Refusal!, cmd, destination, now, ct);
         var outcome = await transfer.TransferAsync(new TransferRequest(
             cmd.SourcePath, library.Storage, destination, mode, ReplaceExisting: upgrade,
             RecycleFolder: settings["import.recycleFolder"] ?? ".recycle"), ct);
@@ -77,6 +84,7 @@ public sealed class ImportFileHandler(
         MediaFile file;
         var notes = new List<string>();
         if (outcome.Note is not null) notes.Add(outcome.Note);
+        notes.AddRange(verdict.Notes);
         if (episodes.Count > 1) notes.Add($"Holds episodes {string.Join(", ", episodes.Select(e => e.Episode.Number))}.");
         if (current is not null && (upgrade || outcome.AlreadyThere))
         {
@@ -97,6 +105,8 @@ public sealed class ImportFileHandler(
         imports.Add(record);
         var saved = await imports.SaveAsync(ct);
         if (saved.IsFailure) return saved.Error!;
+        // A new file, or new bytes under an upgraded one: probed by the queue.
+        await probes.RequestAsync([file.Id], now, ct);
         return record.To<ImportDto>();
     }
 

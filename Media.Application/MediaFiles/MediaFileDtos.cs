@@ -22,10 +22,23 @@ public sealed record ImportDto(
     Guid Id, Guid? MediaFileId, Guid? DownloadJobId, ImportMethod Method, string SourcePath, string DestinationPath,
     bool Succeeded, string? ErrorCode, string? Error, DateTimeOffset AttemptedAt, MoveEvidence? RecognisedBy = null);
 
-/// <summary>A media file with its import history, newest first.</summary>
+/// <summary>A media file with its import history, newest first, and what is inside it (null until it has a probe row).</summary>
 public sealed record MediaFileDetailDto(
     Guid Id, Guid LibraryId, Guid MediaItemId, Guid? EpisodeId, string Path, DateTimeOffset CreatedAt, FileStateDto State,
-    IReadOnlyList<ImportDto> Imports, IReadOnlyList<Guid> EpisodeIds);
+    IReadOnlyList<ImportDto> Imports, IReadOnlyList<Guid> EpisodeIds, ProbeDto? Probe = null);
+
+/// <summary>
+/// What ffprobe read: <c>status</c> pending (not yet probed), probed or failed (with ffprobe's message in <c>error</c>);
+/// <c>needed</c> while a probe is queued (the kept result is shown until then). <c>resolution</c> is the class of the main
+/// video's real frame size; <c>hdrFormat</c> null is SDR.
+/// </summary>
+public sealed record ProbeDto(
+    string Status, bool Needed, DateTimeOffset? ProbedAt, string? Container, double? DurationSeconds, long? BitRate,
+    string? VideoCodec, string? Resolution, string? HdrFormat, string? Error, IReadOnlyList<StreamDto> Streams);
+
+public sealed record StreamDto(
+    int Index, string Kind, string? Codec, string? Profile, int? Width, int? Height, double? FrameRate, int? BitDepth, string? HdrFormat,
+    int? Channels, string? ChannelLayout, string? Language, string? Title, bool Default, bool Forced);
 
 internal sealed class MediaFileMapping : IRegister
 {
@@ -93,20 +106,27 @@ public sealed class ImportsPage : Specification<ImportAttempt>
     }
 }
 
-public sealed record ListMediaFiles(LibraryId? Library, MediaItemId? Item, bool? Exists, PageRequest Page, string? Folder = null);
+public sealed record ListMediaFiles(
+    LibraryId? Library, MediaItemId? Item, bool? Exists, PageRequest Page, string? Folder = null, Probing.ContentFilter? Content = null);
 
-public sealed class ListMediaFilesHandler(IMediaFileRepository files)
+public sealed class ListMediaFilesHandler(IMediaFileRepository files, Probing.IProbeReader probes)
 {
     public async Task<PagedList<MediaFileDto>> Handle(ListMediaFiles query, CancellationToken ct)
     {
-        var page = await files.PageAsync(new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page, query.Folder), query.Page, ct);
+        var spec = new MediaFilesPage(query.Library, query.Item, query.Exists, query.Page, query.Folder);
+        if (query.Content is { IsEmpty: false } content)
+        {
+            var (found, total) = await probes.PageAsync(spec, content, ct);
+            return new PagedList<MediaFileDto>(found.To<List<MediaFileDto>>(), query.Page.Page, query.Page.PageSize, total);
+        }
+        var page = await files.PageAsync(spec, query.Page, ct);
         return new PagedList<MediaFileDto>(page.Items.To<List<MediaFileDto>>(), page.Page, page.PageSize, page.TotalCount);
     }
 }
 
 public sealed record GetMediaFile(MediaFileId Id);
 
-public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImportAttemptRepository imports)
+public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImportAttemptRepository imports, Probing.IProbeReader probes)
 {
     public async Task<Result<MediaFileDetailDto>> Handle(GetMediaFile query, CancellationToken ct)
     {
@@ -114,8 +134,17 @@ public sealed class GetMediaFileHandler(IMediaFileRepository files, Imports.IImp
         var history = await imports.ListAsync(new ImportsPage(file.Id, null, null, null), ct);
         var dto = file.To<MediaFileDto>();
         return new MediaFileDetailDto(dto.Id, dto.LibraryId, dto.MediaItemId, dto.EpisodeId, dto.Path, dto.CreatedAt, dto.State,
-            history.To<List<ImportDto>>(), dto.EpisodeIds);
+            history.To<List<ImportDto>>(), dto.EpisodeIds, ToDto(await probes.FindAsync(file.Id, ct)));
     }
+
+    private static ProbeDto? ToDto((Domain.Probes.MediaFileProbe Probe, IReadOnlyList<Domain.Probes.MediaStream> Streams)? kept) =>
+        kept is not { } k ? null : new ProbeDto(
+            Snake(k.Probe.Status.ToString()), k.Probe.Needed, k.Probe.ProbedAt, k.Probe.Container, k.Probe.DurationSeconds, k.Probe.BitRate, k.Probe.VideoCodec,
+            k.Probe.Resolution, k.Probe.HdrFormat, k.Probe.Error,
+            k.Streams.Select(s => new StreamDto(s.Index, Snake(s.Kind.ToString()), s.Codec, s.Profile, s.Width, s.Height, s.FrameRate, s.BitDepth,
+                s.HdrFormat, s.Channels, s.ChannelLayout, s.Language, s.Title, s.IsDefault, s.IsForced)).ToList());
+
+    private static string Snake(string name) => name.ToLowerInvariant();
 }
 
 /// <summary>The history's filters beyond file, job and outcome: how it was imported, why it failed, a piece of a path.</summary>

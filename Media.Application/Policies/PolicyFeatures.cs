@@ -91,7 +91,7 @@ public sealed class PolicyHandler(IPolicyRepository policies, Libraries.ILibrary
         var rules = new List<Rule>();
         foreach (var (r, i) in (input.Rules ?? []).Select((r, i) => (r, i)))
         {
-            if (!Enum.TryParse<RuleKind>(r.Kind?.Replace("_", "", StringComparison.Ordinal), true, out var kind) || r.Kind!.Any(char.IsDigit)) { errors[$"rules[{i}].kind"] = ["resolution, min_size, max_size, required_word or forbidden_word."]; continue; }
+            if (!Enum.TryParse<RuleKind>(r.Kind?.Replace("_", "", StringComparison.Ordinal), true, out var kind) || r.Kind!.Any(char.IsDigit)) { errors[$"rules[{i}].kind"] = ["resolution, min_size, max_size, required_word, forbidden_word, video_codec, forbidden_video_codec, hdr, audio_language or forbidden_audio_language."]; continue; }
             var rule = new Rule(kind, r.Value?.Trim() ?? "");
             if (PolicyRules.Check(rule) is { } why) errors[$"rules[{i}].value"] = [why];
             rules.Add(rule);

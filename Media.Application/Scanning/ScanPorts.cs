@@ -23,7 +23,11 @@ public interface IScanQueue
 /// </summary>
 public sealed record KnownFile(
     MediaFileId Id, string Path, long Size, bool Exists,
-    long? Device = null, long? Inode = null, DateTimeOffset? ModifiedAt = null, bool? Tagged = null);
+    long? Device = null, long? Inode = null, DateTimeOffset? ModifiedAt = null, bool? Tagged = null)
+{
+    /// <summary>When a scan last saw it: a file changed after that (its modification time is later) is probed again.</summary>
+    public DateTimeOffset LastVerifiedAt { get; init; }
+}
 
 /// <summary>A media item as identification needs it: enough to compare titles without loading seasons.</summary>
 public sealed record KnownItem(MediaItemId Id, MediaType Type, int TmdbId, string Title, string? OriginalTitle, int? Year);

@@ -25,8 +25,11 @@ namespace Media.Application.Scanning;
 public sealed class ScanRunner(
     IScanRepository scans, ILibraryRepository libraries, IScanStore store, ILibraryStorageFactory storages,
     IMetadataSource tmdb, IScanLedger ledger, TimeProvider clock, ILogger<ScanRunner> logger, InstanceIdentity? instance = null,
-    IFileMoveStore? moves = null)
+    IFileMoveStore? moves = null, Probing.IProbeQueue? probes = null)
 {
+    /// <summary>Files created or changed since the last write: queued for a probe with the next write (never probed here).</summary>
+    private readonly List<MediaFileId> _toProbe = [];
+
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
@@ -236,6 +239,7 @@ public sealed class ScanRunner(
                 counters.Seen++;
                 // Unchanged files are verified all at once after the walk (TouchAllAsync).
                 if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
+                if (!existing.Exists || existing.Size != file.Size || file.ModifiedAt > existing.LastVerifiedAt) _toProbe.Add(existing.Id);
             }
             else if (IsMedia(file, hint, counters) is { } parsed)
             {
@@ -411,6 +415,7 @@ public sealed class ScanRunner(
         matcher.Stamp(created.Value, found.Item!);
         store.Add(created.Value, ImportAttempt.Success(fromTag ? ImportMethod.Xattr : ImportMethod.Scan, created.Value.Id, file.Path, file.Path, at,
             note: fromTag ? "Identified by the identity stored in the file (xattr); no TMDB request." : null));
+        _toProbe.Add(created.Value.Id);
         return created.Value.Id;
     }
 
@@ -422,6 +427,8 @@ public sealed class ScanRunner(
             if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
             verified.Clear();
             foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
+            if (_toProbe.Count > 0 && probes is not null) await probes.RequestAsync(_toProbe, at, ct);
+            _toProbe.Clear();
         }
         finally
         {

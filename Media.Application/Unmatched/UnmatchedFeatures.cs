@@ -128,7 +128,8 @@ public sealed record MatchUnmatchedFile(UnmatchedFileId Id, MatchInput Input);
 /// </summary>
 public sealed class MatchUnmatchedFileHandler(
     IUnmatchedFileRepository queue, ILibraryRepository libraries, IMediaItemRepository items, IMediaFileRepository files,
-    IImportAttemptRepository imports, IMetadataSource tmdb, ILibraryStorageFactory storages, TimeProvider clock)
+    IImportAttemptRepository imports, IMetadataSource tmdb, ILibraryStorageFactory storages, TimeProvider clock,
+    Probing.IProbeQueue probes)
 {
 
     public async Task<Result<MediaFileDto>> Handle(MatchUnmatchedFile cmd, CancellationToken ct)
@@ -196,6 +197,8 @@ public sealed class MatchUnmatchedFileHandler(
             return saved.Error!.Code == "media_file.duplicate_path"
                 ? Error.Conflict("media_file.duplicate_path", $"'{entry.Path}' is already a media file of this library.")
                 : saved.Error!;
+        // Probed later by the queue; a request lost here is made again by the worker's sweep at start.
+        await probes.RequestAsync([file.Id], now, ct);
         return file.To<MediaFileDto>();
     }
 

@@ -1,8 +1,14 @@
 using Media.Domain.Common;
+using Media.Domain.Probes;
 
 namespace Media.Domain.Policies;
 
-public enum RuleKind { Resolution, MinSize, MaxSize, RequiredWord, ForbiddenWord }
+/// <summary>
+/// Name and size rules judge a release by what it says; <see cref="VideoCodec"/> to <see cref="ForbiddenAudioLanguage"/>
+/// judge the downloaded file by what ffprobe reads in it, before it is imported (and <see cref="Resolution"/> then judges the
+/// real frame size too).
+/// </summary>
+public enum RuleKind { Resolution, MinSize, MaxSize, RequiredWord, ForbiddenWord, VideoCodec, ForbiddenVideoCodec, Hdr, AudioLanguage, ForbiddenAudioLanguage }
 
 public enum ActionKind { ImportMethod, NameTemplate, RemoveTorrent }
 
@@ -80,6 +86,54 @@ public sealed class Policy
         return reasons;
     }
 
+    /// <summary>True when a rule needs to know what is inside the file (judged before import, on the probed file).</summary>
+    public bool JudgesContent => _rules.Exists(r => PolicyRules.IsContentRule(r.Kind));
+
+    /// <summary>
+    /// Why the downloaded file is rejected by what is inside it; empty when every content rule accepts it. A resolution
+    /// rule judges the probed frame size here (a release named 1080p whose video is 1280x720 is 720p).
+    /// </summary>
+    public IReadOnlyList<string> ContentReasons(ProbedMedia media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        var reasons = new List<string>();
+        var video = media.Video;
+        var size = video is { Width: { } w, Height: { } h } ? $" ({w}x{h})" : "";
+        foreach (var rule in _rules)
+        {
+            var values = PolicyRules.Values(rule.Value);
+            switch (rule.Kind)
+            {
+                // A probed frame is classed 480p to 2160p: 576p (PAL SD) is the 480p class.
+                case RuleKind.Resolution when !values.Select(v => v == "576p" ? ResolutionClass.Sd : v).Contains(media.Resolution ?? ""):
+                    reasons.Add($"{Name}: the video is {media.Resolution ?? "absent"}{size}, not one of {string.Join(", ", values)}.");
+                    break;
+                case RuleKind.VideoCodec when !values.Contains(media.VideoCodec ?? "", StringComparer.OrdinalIgnoreCase):
+                    reasons.Add($"{Name}: the video codec is {media.VideoCodec ?? "absent"}, not one of {string.Join(", ", values)}.");
+                    break;
+                case RuleKind.ForbiddenVideoCodec when values.Contains(media.VideoCodec ?? "", StringComparer.OrdinalIgnoreCase):
+                    reasons.Add($"{Name}: the video codec {media.VideoCodec} is forbidden.");
+                    break;
+                case RuleKind.Hdr when PolicyRules.HdrRefusal(rule.Value, media.HdrFormat) is { } why:
+                    reasons.Add($"{Name}: {why}");
+                    break;
+                case RuleKind.AudioLanguage when !values.Any(v => media.AudioLanguages.Contains(v, StringComparer.OrdinalIgnoreCase)):
+                    reasons.Add($"{Name}: no audio stream in {string.Join(" or ", values)} (audio: {Languages(media)}).");
+                    break;
+                case RuleKind.ForbiddenAudioLanguage when media.AudioLanguages.FirstOrDefault(l => values.Contains(l, StringComparer.OrdinalIgnoreCase)) is { } found:
+                    reasons.Add($"{Name}: an audio stream is in the forbidden language {found}.");
+                    break;
+            }
+        }
+        return reasons;
+    }
+
+    /// <summary>What a content rule says when the file could not be read: every content rule rejects it.</summary>
+    public IReadOnlyList<string> UnreadableReasons(string why) =>
+        JudgesContent ? [$"{Name}: the file could not be probed, so its content rules cannot accept it ({why})."] : [];
+
+    private static string Languages(ProbedMedia media) => media.AudioLanguages.Count == 0 ? "no language tags" : string.Join(", ", media.AudioLanguages);
+
     public string? Action(ActionKind kind) => _actions.LastOrDefault(a => a.Kind == kind)?.Value;
 
     private static string[] Words(string name) =>
@@ -111,9 +165,36 @@ public static class PolicyRules
             ? (long)(n * factor) : null;
     }
 
+    public static bool IsContentRule(RuleKind kind) =>
+        kind is RuleKind.VideoCodec or RuleKind.ForbiddenVideoCodec or RuleKind.Hdr or RuleKind.AudioLanguage or RuleKind.ForbiddenAudioLanguage;
+
+    /// <summary>A comma-separated rule value, trimmed, lower case.</summary>
+    public static IReadOnlyList<string> Values(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToList();
+
+    /// <summary>
+    /// An <c>hdr</c> rule: <c>required</c> (any HDR format), <c>forbidden</c> (SDR only), or the formats accepted
+    /// (<c>hdr10,dolby_vision</c>). Why the video's format is refused, or null.
+    /// </summary>
+    public static string? HdrRefusal(string rule, string? format) => rule.Trim().ToLowerInvariant() switch
+    {
+        "required" => format is null ? "the video is SDR; HDR is required." : null,
+        "forbidden" => format is not null ? $"the video is HDR ({format}); HDR is forbidden." : null,
+        _ => Values(rule).Contains(format ?? "") ? null : $"the video is {format ?? "SDR"}, not one of {string.Join(", ", Values(rule))}.",
+    };
+
     /// <summary>Checks one rule's value; the message when it is not valid.</summary>
     public static string? Check(Rule rule) => rule.Kind switch
     {
+        RuleKind.VideoCodec or RuleKind.ForbiddenVideoCodec when Values(rule.Value) is var codecs
+            && (codecs.Count == 0 || codecs.Any(c => c.Length > 32 || !c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))) =>
+            "ffprobe codec names, comma separated (h264, hevc, av1, mpeg4...).",
+        RuleKind.Hdr when rule.Value.Trim().ToLowerInvariant() is not ("required" or "forbidden")
+            && (Values(rule.Value).Count == 0 || Values(rule.Value).Any(f => !HdrFormats.All.Contains(f))) =>
+            "required, forbidden, or formats among dolby_vision, hdr10plus, hdr10, hlg (comma separated).",
+        RuleKind.AudioLanguage or RuleKind.ForbiddenAudioLanguage when Values(rule.Value) is var languages
+            && (languages.Count == 0 || languages.Any(l => l.Length is < 2 or > 3 || !l.All(char.IsAsciiLetterLower))) =>
+            "Language codes as files tag them (ISO 639-2: eng, fre, ger...), comma separated.",
         RuleKind.Resolution when rule.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Any(r => r is not ("480p" or "576p" or "720p" or "1080p" or "2160p")) => "Resolutions are 480p, 576p, 720p, 1080p, 2160p (comma separated).",
         RuleKind.MinSize or RuleKind.MaxSize when Bytes(rule.Value) is null => "A size like 700MB, 4.5GB or a number of bytes.",

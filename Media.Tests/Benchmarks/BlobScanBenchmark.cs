@@ -38,6 +38,8 @@ public sealed class BlobScanBenchmark
 
         var requests = new CountingPolicy();
         var settings = MediaApiFactory.TmdbSettings(tmdb);
+        // Sparse synthetic files are not media: probing them would only measure ffprobe failing (ProbeBenchmark measures probes).
+        settings["Probes:Enabled"] = "false";
         settings["Tmdb:RequestsPerSecond"] = "100000";
         settings["Logging:LogLevel:Default"] = "Warning";
         await using var api = await MediaApiFactory.CreateAsync(Provider.Postgres, s => s.AddSingleton<HttpPipelinePolicy>(requests), settings);

@@ -70,6 +70,8 @@ public sealed class ScanBenchmark
             var server = await PostgresServer.SharedAsync();
             var connectionString = await server.CreateDatabaseAsync(ct: Ct);
             var settings = MediaApiFactory.TmdbSettings(tmdb);
+            // Sparse synthetic files are not media: probing them would only measure ffprobe failing (ProbeBenchmark measures probes).
+            settings["Probes:Enabled"] = "false";
             // The client-side TMDB limit is lifted by default (a zero-latency fake); MEDIA_BENCH_CLIENT_RPS sets it.
             settings["Tmdb:RequestsPerSecond"] = Environment.GetEnvironmentVariable("MEDIA_BENCH_CLIENT_RPS") ?? "100000";
             settings["Logging:LogLevel:Media.Application.Scanning.ScanRunner"] = "Information"; // the scan's phases, for the output

@@ -253,4 +253,40 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
             using var _ = await _admin.DeleteAsync($"/v1/policies/{policyId}", Ct);
         }
     }
+
+    [Test, Order(6)]
+    public async Task A_release_named_1080p_whose_video_is_720p_is_rejected_on_its_probed_resolution()
+    {
+        TestMedia.Require();
+        using var policy = await _admin.PostAsJsonAsync("/v1/policies", new
+        {
+            libraryId = _movies, name = "Full HD or better", rules = new[] { new { kind = "resolution", value = "1080p,2160p" } }, actions = Array.Empty<object>(),
+        }, Ct);
+        Assert.That(policy.StatusCode, Is.EqualTo(HttpStatusCode.Created), await policy.Content.ReadAsStringAsync(Ct));
+        var policyId = (await policy.JsonAsync()).GetProperty("id").GetGuid();
+        try
+        {
+            var movie = await Item(MediaItem.Movie(70_006, "Mislabel Movie", null, 2006, DateTimeOffset.UtcNow));
+            var release = Path.Combine(_daemon.DataDirectory, "Mislabel.Movie.2006.1080p.WEB-DL-GRP");
+            var video = await TestMedia.CopyAsync(TestMedia.H264, release, "mislabel.movie.2006.1080p.mkv");
+
+            // The name says 1080p, so the job is accepted; what is inside is 1280x720, so the import is refused.
+            var job = await Job(movie.Id.Value, _movies, release);
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("failed"), job.ToString());
+            var imports = await Imports(job.GetProperty("id").GetGuid());
+            Assert.That(imports.Select(i => (i.GetProperty("succeeded").GetBoolean(), i.GetProperty("errorCode").GetString())),
+                Is.EqualTo(new[] { (false, "policy_rejected") }));
+            Assert.That(imports[0].GetProperty("error").GetString(),
+                Is.EqualTo("Full HD or better: the video is 720p (1280x720), not one of 1080p, 2160p."));
+            Assert.That(job.GetProperty("error").GetString(), Does.Contain("720p (1280x720)"));
+            Assert.That(Directory.Exists(Path.Combine(_root, "movies", "Mislabel Movie (2006)")), Is.False, "nothing reached the library");
+            Assert.That(File.Exists(video), "the download stays");
+            var files = await _admin.GetFromJsonAsync<JsonElement>($"/v1/media-files?mediaItemId={movie.Id.Value}", MediaApiFactory.Json, Ct);
+            Assert.That(files.GetProperty("totalCount").GetInt32(), Is.Zero);
+        }
+        finally
+        {
+            using var _ = await _admin.DeleteAsync($"/v1/policies/{policyId}", Ct);
+        }
+    }
 }

@@ -50,7 +50,8 @@ public sealed class IdentityStampTests
         var storages = Substitute.For<ILibraryStorageFactory>();
         storages.For(library.Storage).Returns(storage);
 
-        var result = await new MatchUnmatchedFileHandler(queue, libraries, items, files, imports, tmdb, storages, TimeProvider.System)
+        var result = await new MatchUnmatchedFileHandler(queue, libraries, items, files, imports, tmdb, storages, TimeProvider.System,
+                Substitute.For<Media.Application.Probing.IProbeQueue>())
             .Handle(new MatchUnmatchedFile(entry.Id, new MatchInput(603, "movie", null, null)), default);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);

@@ -152,4 +152,41 @@ public sealed class ImportFileTests(Provider provider) : DatabaseTest(provider)
         var file = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking().SingleAsync(f => f.Path == "Show/Show S01E01.mkv", Ct));
         Assert.That(file.State.Size, Is.EqualTo(5000));
     }
+
+    [Test]
+    public async Task An_upgrade_to_a_worse_picture_is_refused_and_the_current_file_stays()
+    {
+        TestMedia.Require();
+        var second = _show.FindEpisode(1, 2)!.Id;
+        var pattern = "{Series Title}/{Series Title} S{Season:00}E{Episode:00}";
+        var uhd = await TestMedia.CopyAsync(TestMedia.Hevc, Downloads, "Worse/Show.S01E02.2160p.mkv");
+        Assert.That((await Import(new ImportFile(_shows.Id, uhd, _show.Id, [second], EpisodePattern: pattern))).IsSuccess);
+        // Named 2160p too, but its picture is 1280x720: by its name an upgrade, by what is inside it not.
+        var worse = await TestMedia.CopyAsync(TestMedia.H264, Downloads, "Worse/Show.S01E02.2160p.REPACK.mkv");
+
+        var result = await Import(new ImportFile(_shows.Id, worse, _show.Id, [second], EpisodePattern: pattern));
+
+        Assert.That(result.Error?.Code, Is.EqualTo("import.not_an_upgrade"));
+        Assert.That(result.Error!.Message, Is.EqualTo(
+            "Not an upgrade: the new file is 720p (1280x720), 8-bit h264, the current one 2160p (3840x2160) hdr10, 10-bit hevc; the current file stays."));
+        var current = Path.Combine(_shows.Storage.Root, "Show/Show S01E02.mkv");
+        Assert.That(await File.ReadAllBytesAsync(current, Ct), Is.EqualTo(await File.ReadAllBytesAsync(uhd, Ct)), "the current file is untouched");
+        Assert.That(File.Exists(Path.Combine(_shows.Storage.Root, ".recycle/Show/Show S01E02.mkv")), Is.False);
+        Assert.That((await Attempts(worse)).Select(a => (a.Succeeded, a.ErrorCode)), Is.EqualTo(new[] { (false, "not_an_upgrade") }));
+    }
+
+    [Test]
+    public async Task An_upgrade_to_a_better_picture_replaces_the_file_and_says_why()
+    {
+        TestMedia.Require();
+        var hd = await TestMedia.CopyAsync(TestMedia.H264, Downloads, "Better/Heat.1995.720p.mkv");
+        Assert.That((await Import(new ImportFile(_movies.Id, hd, _heat.Id, []))).IsSuccess);
+        var uhd = await TestMedia.CopyAsync(TestMedia.Hevc, Downloads, "Better/Heat.1995.2160p.mkv");
+
+        var result = await Import(new ImportFile(_movies.Id, uhd, _heat.Id, []));
+
+        Assert.That(result.IsSuccess, result.Error?.Message);
+        Assert.That(result.Value.Error, Does.Contain("An upgrade: 2160p (3840x2160) hdr10, 10-bit hevc replaces 720p (1280x720), 8-bit h264."));
+        Assert.That(new FileInfo(Path.Combine(_movies.Storage.Root, "Heat (1995)/Heat (1995).mkv")).Length, Is.EqualTo(new FileInfo(uhd).Length));
+    }
 }

@@ -17,7 +17,9 @@ public static class DatabaseSnapshot
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         // service_instance is the instances' own heartbeat (it changes every few seconds by itself), not data a request changes.
-        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Where(t => t != "service_instance")
+        // media_file_probe and media_stream are the probe worker's: it fills them in the background after files arrive.
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>()
+            .Where(t => t is not ("service_instance" or "media_file_probe" or "media_stream"))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);

@@ -25,7 +25,8 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         var files = db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library);
         if (prefix is not null) files = files.Where(f => f.Path.StartsWith(prefix));
         await foreach (var file in files.Select(f => new KnownFile(
-            f.Id, f.Path, f.State.Size, f.State.Exists, f.State.Device, f.State.Inode, f.State.ModifiedAt, f.State.IdentityStored)).AsAsyncEnumerable().WithCancellation(ct))
+            f.Id, f.Path, f.State.Size, f.State.Exists, f.State.Device, f.State.Inode, f.State.ModifiedAt, f.State.IdentityStored)
+            { LastVerifiedAt = f.State.LastVerifiedAt }).AsAsyncEnumerable().WithCancellation(ct))
             yield return file;
     }
 

@@ -574,6 +574,184 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("policy", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Domain.Probes.MediaFileProbe", b =>
+                {
+                    b.Property<Guid>("MediaFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("media_file_id");
+
+                    b.Property<long?>("BitRate")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bit_rate");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<string>("Container")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("container");
+
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FileModifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("file_modified_at");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size");
+
+                    b.Property<string>("HdrFormat")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hdr_format");
+
+                    b.Property<bool>("Needed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("needed");
+
+                    b.Property<DateTimeOffset?>("ProbedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("probed_at");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("VideoCodec")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("video_codec");
+
+                    b.HasKey("MediaFileId")
+                        .HasName("pk_media_file_probe");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_media_file_probe_needed")
+                        .HasFilter("needed");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_media_file_probe_status");
+
+                    b.HasIndex("Resolution", "VideoCodec")
+                        .HasDatabaseName("ix_media_file_probe_resolution_video_codec");
+
+                    b.ToTable("media_file_probe", (string)null);
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaStream", b =>
+                {
+                    b.Property<Guid>("media_file_id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("media_file_id");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("stream_index");
+
+                    b.Property<int?>("BitDepth")
+                        .HasColumnType("integer")
+                        .HasColumnName("bit_depth");
+
+                    b.Property<string>("ChannelLayout")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("channel_layout");
+
+                    b.Property<int?>("Channels")
+                        .HasColumnType("integer")
+                        .HasColumnName("channels");
+
+                    b.Property<string>("Codec")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("codec");
+
+                    b.Property<double?>("FrameRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_rate");
+
+                    b.Property<string>("HdrFormat")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hdr_format");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<bool>("IsForced")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_forced");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Profile")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("profile");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("media_file_id", "Index")
+                        .HasName("pk_media_stream");
+
+                    b.HasIndex("Kind", "Language")
+                        .HasDatabaseName("ix_media_stream_kind_language");
+
+                    b.ToTable("media_stream", (string)null);
+                });
+
             modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1348,6 +1526,26 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Actions");
 
                     b.Navigation("Rules");
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaFileProbe", b =>
+                {
+                    b.HasOne("Media.Domain.MediaFiles.MediaFile", null)
+                        .WithOne()
+                        .HasForeignKey("Media.Domain.Probes.MediaFileProbe", "MediaFileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_media_file_probe_media_file_media_file_id");
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaStream", b =>
+                {
+                    b.HasOne("Media.Domain.MediaFiles.MediaFile", null)
+                        .WithMany()
+                        .HasForeignKey("media_file_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_media_stream_media_file_media_file_id");
                 });
 
             modelBuilder.Entity("Media.Domain.Scans.Scan", b =>

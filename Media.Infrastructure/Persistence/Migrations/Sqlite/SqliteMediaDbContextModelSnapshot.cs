@@ -567,6 +567,184 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("policy", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Domain.Probes.MediaFileProbe", b =>
+                {
+                    b.Property<Guid>("MediaFileId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_file_id");
+
+                    b.Property<long?>("BitRate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bit_rate");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claim_token");
+
+                    b.Property<long?>("ClaimedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<string>("Container")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("container");
+
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("FileModifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("file_modified_at");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("file_size");
+
+                    b.Property<string>("HdrFormat")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hdr_format");
+
+                    b.Property<bool>("Needed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("needed");
+
+                    b.Property<long?>("ProbedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probed_at");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("VideoCodec")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("video_codec");
+
+                    b.HasKey("MediaFileId")
+                        .HasName("pk_media_file_probe");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_media_file_probe_needed")
+                        .HasFilter("needed");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_media_file_probe_status");
+
+                    b.HasIndex("Resolution", "VideoCodec")
+                        .HasDatabaseName("ix_media_file_probe_resolution_video_codec");
+
+                    b.ToTable("media_file_probe", (string)null);
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaStream", b =>
+                {
+                    b.Property<Guid>("media_file_id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_file_id");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_index");
+
+                    b.Property<int?>("BitDepth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bit_depth");
+
+                    b.Property<string>("ChannelLayout")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_layout");
+
+                    b.Property<int?>("Channels")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channels");
+
+                    b.Property<string>("Codec")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("codec");
+
+                    b.Property<double?>("FrameRate")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_rate");
+
+                    b.Property<string>("HdrFormat")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hdr_format");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("height");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<bool>("IsForced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_forced");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Profile")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("profile");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("width");
+
+                    b.HasKey("media_file_id", "Index")
+                        .HasName("pk_media_stream");
+
+                    b.HasIndex("Kind", "Language")
+                        .HasDatabaseName("ix_media_stream_kind_language");
+
+                    b.ToTable("media_stream", (string)null);
+                });
+
             modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1341,6 +1519,26 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Actions");
 
                     b.Navigation("Rules");
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaFileProbe", b =>
+                {
+                    b.HasOne("Media.Domain.MediaFiles.MediaFile", null)
+                        .WithOne()
+                        .HasForeignKey("Media.Domain.Probes.MediaFileProbe", "MediaFileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_media_file_probe_media_file_media_file_id");
+                });
+
+            modelBuilder.Entity("Media.Domain.Probes.MediaStream", b =>
+                {
+                    b.HasOne("Media.Domain.MediaFiles.MediaFile", null)
+                        .WithMany()
+                        .HasForeignKey("media_file_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_media_stream_media_file_media_file_id");
                 });
 
             modelBuilder.Entity("Media.Domain.Scans.Scan", b =>
