@@ -44,13 +44,16 @@ public sealed class TmdbBudgetBenchmark
             var arrivals = tmdb.Arrivals.Order().ToList();
             var window = Stopwatch.GetElapsedTime(arrivals[0], arrivals[^1]).TotalSeconds;
             var achieved = (arrivals.Count - 1) / window;
+            // Counted as the scan benchmark counts them: the movie questions (unknown videos' searches included), not the
+            // client's one-off configuration request.
+            var movieRequests = tmdb.RequestsTo("/3/search/movie") + tmdb.RequestsTo("/3/movie/") + tmdb.RequestsTo("/3/find/");
             var figures = new JsonObject
             {
                 ["movieFiles"] = library.MovieFiles,
                 ["latencyMs"] = latency,
                 ["clientLimitPerSecond"] = ShippedLimit,
                 ["requests"] = arrivals.Count,
-                ["requestsPerMovieFile"] = Math.Round((double)arrivals.Count / library.MovieFiles, 3),
+                ["requestsPerMovieFile"] = Math.Round((double)movieRequests / library.MovieFiles, 3),
                 ["requestWindowSeconds"] = Math.Round(window, 2),
                 ["scanSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
                 ["achievedRequestsPerSecond"] = Math.Round(achieved, 1),
@@ -61,7 +64,7 @@ public sealed class TmdbBudgetBenchmark
             Assert.Multiple(() =>
             {
                 Assert.That(achieved / ShippedLimit, Is.GreaterThanOrEqualTo(0.9), "the request budget is at least 90% busy");
-                Assert.That((double)arrivals.Count / library.MovieFiles, Is.LessThanOrEqualTo(1.1), "TMDB requests per movie file");
+                Assert.That((double)movieRequests / library.MovieFiles, Is.LessThanOrEqualTo(1.1), "TMDB requests per movie file");
             });
         }
         finally
