@@ -43,9 +43,11 @@ function Install-TestDependencies {
         } else {
             Write-Host "Installing $($missing -join ', ') with apt-get..."
             $env:DEBIAN_FRONTEND = 'noninteractive'
-            & apt-get update -qq | Out-Null
-            & apt-get install -y -qq --no-install-recommends @missing | Out-Null
-            if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)." }
+            # Into a log file, not a pipe: a service that a package starts while it installs keeps the output it was
+            # given, and a pipe held open that way never ends.
+            $log = Join-Path ([IO.Path]::GetTempPath()) 'media-apt.log'
+            & bash -c "{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $($missing -join ' '); } > '$log' 2>&1 < /dev/null"
+            if ($LASTEXITCODE -ne 0) { Get-Content $log -Tail 30 | Write-Host; throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE); see $log." }
         }
     }
     if ($needAzurite) { Install-Azurite }
@@ -59,15 +61,17 @@ function Install-Azurite {
     Write-Host "Installing azurite $AzuriteVersion with npm into .tools/azurite..."
     $folder = Join-Path $PSScriptRoot '.tools/azurite'
     New-Item -ItemType Directory -Force -Path $folder | Out-Null
-    & npm install --prefix $folder --no-audit --no-fund --loglevel=error "azurite@$AzuriteVersion" | Out-Null
-    if ($LASTEXITCODE -ne 0) { Write-Warning "npm install azurite@$AzuriteVersion failed ($LASTEXITCODE): the Azure Blob Storage tests will be skipped." }
+    $log = Join-Path ([IO.Path]::GetTempPath()) 'media-npm.log'
+    & bash -c "npm install --prefix '$folder' --no-audit --no-fund --loglevel=error 'azurite@$AzuriteVersion' > '$log' 2>&1 < /dev/null"
+    if ($LASTEXITCODE -ne 0) { Write-Warning "npm install azurite@$AzuriteVersion failed ($LASTEXITCODE; see $log): the Azure Blob Storage tests will be skipped." }
 }
 
 function Invoke-Tests {
     Install-TestDependencies
     $results = Join-Path $PSScriptRoot 'TestResults'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
-    & dotnet test Media.sln -c Release --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $results @Rest
+    # A test that hangs is stopped after 10 minutes (its name printed) rather than the run waiting forever.
+    & dotnet test Media.sln -c Release --blame-hang-timeout 10m --blame-hang-dump-type none --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $results @Rest
     $code = $LASTEXITCODE
 
     $passed = 0; $failed = 0; $skipped = 0

@@ -128,13 +128,13 @@ public sealed class ApiProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         Kill();
-        await _process.WaitForExitAsync();
+        await _process.ExitedWithinAsync(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()
     {
         Kill();
-        await _process.WaitForExitAsync();
+        await _process.ExitedWithinAsync(TimeSpan.FromSeconds(30));
         _process.Dispose();
     }
 

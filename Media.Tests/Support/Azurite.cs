@@ -128,7 +128,7 @@ public sealed class Azurite : IAsyncDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true); // SIGKILL
-                await _process.WaitForExitAsync();
+                await _process.ExitedWithinAsync(TimeSpan.FromSeconds(30));
             }
         }
         catch (InvalidOperationException) { }

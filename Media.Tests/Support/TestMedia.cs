@@ -68,11 +68,11 @@ public static class TestMedia
     private static async Task FfmpegAsync(string folder, params string[] arguments)
     {
         var start = new ProcessStartInfo("ffmpeg") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-hide_banner", "-v", "error", "-y" }.Concat(arguments)) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "-nostdin", "-hide_banner", "-v", "error", "-y" }.Concat(arguments)) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)} failed: {error}");
+        var error = process.StandardError.ReadToEndAsync();
+        await process.FinishWithinAsync(TimeSpan.FromMinutes(2), "ffmpeg");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)} failed: {await error}");
     }
 
     private static bool Exists(string command) =>

@@ -106,7 +106,7 @@ public sealed class TorrentDaemon : IAsyncDisposable
     {
         var output = Path.Combine(Path.GetTempPath(), $"media-{Guid.NewGuid():N}.torrent");
         using var create = Start("/usr/bin/transmission-create", ["-o", output, "-p", "-t", "http://127.0.0.1:9/announce", data]);
-        await create.WaitForExitAsync();
+        await create.FinishWithinAsync(TimeSpan.FromMinutes(1), "transmission-create");
         if (create.ExitCode != 0) throw new InvalidOperationException($"transmission-create failed ({create.ExitCode}).");
         var bytes = await File.ReadAllBytesAsync(output);
         File.Delete(output);
@@ -139,7 +139,7 @@ public sealed class TorrentDaemon : IAsyncDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
+                await _process.ExitedWithinAsync(TimeSpan.FromSeconds(30));
             }
         }
         catch (InvalidOperationException) { }
