@@ -17,6 +17,20 @@ public sealed record EpisodeMetadata(int Number, string? Title, DateOnly? AirDat
 
 public sealed record SeasonMetadata(int Number, string? Name, IReadOnlyList<EpisodeMetadata> Episodes);
 
+/// <summary>A question a scan is about to ask: a search, a title by its TMDB id, a title by its IMDb id.</summary>
+public abstract record MetadataQuestion
+{
+    private MetadataQuestion() { }
+
+    public sealed record Search(MediaType Type, string Query, int? Year) : MetadataQuestion;
+
+    public sealed record Movie(int TmdbId) : MetadataQuestion;
+
+    public sealed record Series(int TmdbId) : MetadataQuestion;
+
+    public sealed record Imdb(string ImdbId) : MetadataQuestion;
+}
+
 /// <summary>TMDB is not configured, rejected our credentials, or stayed unreachable after retries.</summary>
 public sealed class MetadataUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -43,6 +57,12 @@ public interface IMetadataSource
     /// https://image.tmdb.org/t/p/; never throws. A poster's URL is this, a size (w92, w185, ...) and its path.
     /// </summary>
     Task<string> ImageBaseUrlAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Readies the kept answers to these questions (a few reads instead of one per question), so that asking them
+    /// next costs no round trip each. Asks TMDB nothing; answers nobody has kept are asked when they are asked.
+    /// </summary>
+    Task ReadyAsync(IReadOnlyCollection<MetadataQuestion> questions, CancellationToken ct) => Task.CompletedTask;
 }
 
 public static class Posters

@@ -47,6 +47,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     {
         if (!TmdbAvailable) return;
         var questions = new Dictionary<string, Func<Task>>(StringComparer.Ordinal);
+        var asked = new List<MetadataQuestion>();
         foreach (var (path, parsed) in files)
         {
             var (key, title, year) = Subject(path, parsed);
@@ -55,12 +56,22 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             {
                 if ((await Known(ct)).ByTmdb(id) is not null) continue;
                 questions[key] = _type == MediaType.Movie ? () => tmdb.GetMovieAsync(id, ct) : () => tmdb.GetSeriesAsync(id, ct);
+                asked.Add(_type == MediaType.Movie ? new MetadataQuestion.Movie(id) : new MetadataQuestion.Series(id));
             }
-            else if (parsed.ImdbId is { } imdb) questions[key] = () => tmdb.FindByImdbIdAsync(imdb, ct);
+            else if (parsed.ImdbId is { } imdb)
+            {
+                questions[key] = () => tmdb.FindByImdbIdAsync(imdb, ct);
+                asked.Add(new MetadataQuestion.Imdb(imdb));
+            }
             else if (!string.IsNullOrWhiteSpace(title) && await KnownAsync(title, year, ct) is null)
+            {
                 questions[key] = () => tmdb.SearchAsync(_type, title, year, ct);
+                asked.Add(new MetadataQuestion.Search(_type, title, year));
+            }
         }
         if (questions.Count == 0) return;
+        // Answers kept from earlier scans (a re-scan asks again about every file still in the queue) are read in a few queries.
+        await tmdb.ReadyAsync(asked, ct);
         await Parallel.ForEachAsync(questions.Values, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (ask, _) =>
         {
             try

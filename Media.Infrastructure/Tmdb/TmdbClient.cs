@@ -43,24 +43,53 @@ internal sealed class TmdbClient(
 
     private async Task<IReadOnlyList<MetadataCandidate>> SearchOnceAsync(MediaType type, string query, int? year, CancellationToken ct)
     {
-        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["query"] = query, ["include_adult"] = "false" };
+        var (path, parameters) = SearchRequest(type, query, year);
         if (type == MediaType.Movie)
         {
-            if (year is not null) parameters["primary_release_year"] = year.Value.ToString(CultureInfo.InvariantCulture);
-            var page = await GetAsync("search/movie", parameters, TmdbJson.Default.TmdbPageTmdbMovieResult, _ => SearchTtl, ct);
+            var page = await GetAsync(path, parameters, TmdbJson.Default.TmdbPageTmdbMovieResult, _ => SearchTtl, ct);
             return page?.Results?.Select(r => new MetadataCandidate(
                 r.Id, MediaType.Movie, r.Title ?? r.OriginalTitle ?? "", r.OriginalTitle, YearOf(r.ReleaseDate), r.Popularity, Text(r.Overview), Text(r.PosterPath))).ToList() ?? [];
         }
-        if (year is not null) parameters["first_air_date_year"] = year.Value.ToString(CultureInfo.InvariantCulture);
-        var tv = await GetAsync("search/tv", parameters, TmdbJson.Default.TmdbPageTmdbTvResult, _ => SearchTtl, ct);
+        var tv = await GetAsync(path, parameters, TmdbJson.Default.TmdbPageTmdbTvResult, _ => SearchTtl, ct);
         return tv?.Results?.Select(r => new MetadataCandidate(
             r.Id, MediaType.Series, r.Name ?? r.OriginalName ?? "", r.OriginalName, YearOf(r.FirstAirDate), r.Popularity, Text(r.Overview), Text(r.PosterPath))).ToList() ?? [];
     }
 
+    private static (string Path, SortedDictionary<string, string> Parameters) SearchRequest(MediaType type, string query, int? year)
+    {
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["query"] = query, ["include_adult"] = "false" };
+        if (year is not null) parameters[type == MediaType.Movie ? "primary_release_year" : "first_air_date_year"] = year.Value.ToString(CultureInfo.InvariantCulture);
+        return (type == MediaType.Movie ? "search/movie" : "search/tv", parameters);
+    }
+
+    private static (string Path, SortedDictionary<string, string> Parameters) FindRequest(string imdbId) =>
+        ($"find/{Uri.EscapeDataString(imdbId)}", new SortedDictionary<string, string>(StringComparer.Ordinal) { ["external_source"] = "imdb_id" });
+
+    public async Task ReadyAsync(IReadOnlyCollection<MetadataQuestion> questions, CancellationToken ct)
+    {
+        if (!IsConfigured || questions.Count == 0) return;
+        var keys = new List<string>(questions.Count * 2);
+        foreach (var question in questions)
+        {
+            switch (question)
+            {
+                case MetadataQuestion.Search { Query: var query } search when !string.IsNullOrWhiteSpace(query):
+                    keys.Add(Key(SearchRequest(search.Type, query.Trim(), search.Year)));
+                    // A search with a year that finds nothing is asked again without it (SearchAsync).
+                    if (search.Year is not null) keys.Add(Key(SearchRequest(search.Type, query.Trim(), null)));
+                    break;
+                case MetadataQuestion.Movie movie: keys.Add(Key(($"movie/{movie.TmdbId}", Params()))); break;
+                case MetadataQuestion.Series series: keys.Add(Key(($"tv/{series.TmdbId}", Params()))); break;
+                case MetadataQuestion.Imdb imdb: keys.Add(Key(FindRequest(imdb.ImdbId))); break;
+            }
+        }
+        await cache.ReadyAsync(keys, ct);
+    }
+
     public async Task<MetadataCandidate?> FindByImdbIdAsync(string imdbId, CancellationToken ct)
     {
-        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["external_source"] = "imdb_id" };
-        var found = await GetAsync($"find/{Uri.EscapeDataString(imdbId)}", parameters, TmdbJson.Default.TmdbFind, _ => SearchTtl, ct);
+        var (path, parameters) = FindRequest(imdbId);
+        var found = await GetAsync(path, parameters, TmdbJson.Default.TmdbFind, _ => SearchTtl, ct);
         if (found?.MovieResults?.FirstOrDefault() is { } movie)
             return new MetadataCandidate(movie.Id, MediaType.Movie, movie.Title ?? movie.OriginalTitle ?? "", movie.OriginalTitle, YearOf(movie.ReleaseDate), movie.Popularity,
                 Text(movie.Overview), Text(movie.PosterPath));
@@ -116,9 +145,7 @@ internal sealed class TmdbClient(
         where T : class
     {
         if (!IsConfigured) throw new MetadataUnavailableException("TMDB is not configured (set Tmdb__ApiKey).");
-        parameters["language"] = Language;
-        var query = string.Join('&', parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var query = Query(parameters);
         var key = $"tmdb:{path}?{query}";
 
         var (hit, cached) = await cache.GetAsync(key, ct);
@@ -156,6 +183,15 @@ internal sealed class TmdbClient(
     }
 
     private static SortedDictionary<string, string> Params() => new(StringComparer.Ordinal);
+
+    /// <summary>The request's query string (the language added), which with its path is its cache key.</summary>
+    private string Query(IDictionary<string, string> parameters)
+    {
+        parameters["language"] = Language;
+        return string.Join('&', parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+    }
+
+    private string Key((string Path, SortedDictionary<string, string> Parameters) request) => $"tmdb:{request.Path}?{Query(request.Parameters)}";
 
     private TimeSpan ReleasedTtl(string? releaseDate) =>
         DateOf(releaseDate) is { } date && date <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)

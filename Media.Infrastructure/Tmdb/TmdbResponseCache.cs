@@ -18,6 +18,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     private static readonly TimeSpan MemoryLifetime = TimeSpan.FromMinutes(30);
     private const string NotFound = "\u0000404";
     private const int WriteBatch = 200;
+    private const int ReadChunk = 500;
 
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
@@ -51,6 +52,20 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         if (entry is null || !entry.IsFresh(now)) return (false, null);
         Remember(key, entry.Value, entry.ExpiresAt - now);
         return (true, entry.Value == NotFound ? null : entry.Value);
+    }
+
+    /// <summary>Reads the table's fresh answers for these keys into memory, a few hundred keys a query.</summary>
+    public async Task ReadyAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        var stored = await StoredKeysAsync(ct);
+        var wanted = keys.Where(k => stored.ContainsKey(k) && !_memory.TryGetValue(k, out _)).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0) return;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        var now = _clock.GetUtcNow();
+        foreach (var chunk in wanted.Chunk(ReadChunk))
+            foreach (var entry in await db.Set<ApiCacheEntry>().AsNoTracking().Where(e => chunk.Contains(e.Key)).ToListAsync(ct))
+                if (entry.IsFresh(now)) Remember(entry.Key, entry.Value, entry.ExpiresAt - now);
     }
 
     private async Task<System.Collections.Concurrent.ConcurrentDictionary<string, byte>> StoredKeysAsync(CancellationToken ct)

@@ -125,6 +125,33 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task Kept_answers_are_readied_in_a_few_reads_before_they_are_asked()
+    {
+        var first = Client();
+        var searched = await first.SearchAsync(MediaType.Movie, "The Matrix Reloaded", 2002, Ct); // with its year, then without
+        var movie = await first.GetMovieAsync(603, Ct);
+        var series = await first.GetSeriesAsync(1399, Ct);
+        var found = await first.FindByImdbIdAsync("tt0133093", Ct);
+        await _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
+        var asked = _tmdb.Requests;
+
+        var second = Client(); // a new client: nothing in memory
+        await second.ReadyAsync(
+        [
+            new MetadataQuestion.Search(MediaType.Movie, "The Matrix Reloaded", 2002), new MetadataQuestion.Movie(603),
+            new MetadataQuestion.Series(1399), new MetadataQuestion.Imdb("tt0133093"),
+        ], Ct);
+        // The table is emptied: what the client answers now, it readied before.
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct));
+
+        Assert.That((await second.SearchAsync(MediaType.Movie, "The Matrix Reloaded", 2002, Ct)).Select(c => c.TmdbId), Is.EqualTo(searched.Select(c => c.TmdbId)));
+        Assert.That(await second.GetMovieAsync(603, Ct), Is.EqualTo(movie));
+        Assert.That((await second.GetSeriesAsync(1399, Ct))!.Title, Is.EqualTo(series!.Title));
+        Assert.That(await second.FindByImdbIdAsync("tt0133093", Ct), Is.EqualTo(found));
+        Assert.That(_tmdb.Requests, Is.EqualTo(asked), "every answer came from what was readied");
+    }
+
+    [Test]
     public async Task A_wrong_key_fails_fast_without_retries()
     {
         var error = await Assert.ThrowsAsync<MetadataUnavailableException>(() => Client("wrong-key").GetMovieAsync(603, Ct));
