@@ -277,7 +277,9 @@ public sealed class ScanRunner(
         await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
         await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
         // Known files found at new paths; new files that were not after all are identified now.
+        var settleStarted = Stopwatch.GetTimestamp();
         var (notMoved, unmoved) = await matcher.SettleAsync(known!, path => Under(path, unreadable), ct);
+        counters.Moves = Stopwatch.GetElapsedTime(settleStarted);
         foreach (var problem in unmoved) Failed(scan, counters, problem);
         fresh.AddRange(notMoved);
         await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
@@ -306,9 +308,9 @@ public sealed class ScanRunner(
         counters.Folder = null;
         Report(scan, counters);
         logger.LogInformation(
-            "Scan {Scan} phases: load known {Load:F2} s, walk {Walk:F2} s (TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s), missing and verified {Finish:F2} s",
+            "Scan {Scan} phases: load known {Load:F2} s, walk {Walk:F2} s (TMDB prefetch {Prefetch:F2} s, identify {Identify:F2} s, writes {Writes:F2} s, moves settled {Moves:F2} s), missing and verified {Finish:F2} s",
             scan.Id.Value, counters.Load.TotalSeconds, counters.Walk.TotalSeconds, counters.Prefetch.TotalSeconds, counters.Identify.TotalSeconds,
-            counters.Writes.TotalSeconds, Stopwatch.GetElapsedTime(finishStarted).TotalSeconds);
+            counters.Writes.TotalSeconds, counters.Moves.TotalSeconds, Stopwatch.GetElapsedTime(finishStarted).TotalSeconds);
         return null;
 
         async Task SaveProgressAsync(CancellationToken token)
@@ -453,6 +455,7 @@ public sealed class ScanRunner(
         public TimeSpan Prefetch;
         public TimeSpan Identify;
         public TimeSpan Writes;
+        public TimeSpan Moves;
         public string? Folder;
         public int Walked;
         public int Failed;

@@ -10,8 +10,9 @@ namespace Media.Tests.Benchmarks;
 /// probes per second through the adapter alone and through the whole queue (claim, ffprobe, record) in the API process,
 /// and the first scan's files per second with probing on against off (the queue drains after the scan; at most 10% slower).
 /// The adapter's and the queue's rates are measured once (ffprobe's start, about 0.1 s of loading 200 libraries, sets
-/// them); the scans are a median of MEDIA_BENCH_PROBE_ROUNDS rounds (default 3), on and off taking turns, each on a
-/// fresh database and a fresh API process; the queue is drained after the first round's scan with probing on.
+/// them); the scans are a median of MEDIA_BENCH_PROBE_ROUNDS rounds (default 5), on and off taking turns (which goes
+/// first alternates), each on a fresh database and a fresh API process; the queue is drained after the first round's
+/// scan with probing on.
 /// </summary>
 [Explicit("a benchmark: build.ps1 bench"), Category("Benchmark")]
 public sealed class ProbeBenchmark
@@ -24,7 +25,7 @@ public sealed class ProbeBenchmark
     {
         TestMedia.Require();
         var files = int.TryParse(Environment.GetEnvironmentVariable("MEDIA_BENCH_PROBE_FILES"), out var n) ? n : 1_000;
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("MEDIA_BENCH_PROBE_ROUNDS"), out var r) ? r : 3;
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("MEDIA_BENCH_PROBE_ROUNDS"), out var r) ? r : 5;
         var parallel = ProbeOptions.Default.Parallel;
         var root = Path.Combine(Path.GetTempPath(), $"media-bench-probe-{Guid.NewGuid():N}");
         await using var tmdb = await FakeTmdb.StartAsync();
@@ -53,10 +54,11 @@ public sealed class ProbeBenchmark
             double drain = 0;
             for (var round = 0; round < rounds; round++)
             {
-                off.Add((await FirstScanAsync(root, tmdb, probing: false, drain: false)).FilesPerSecond);
+                if (round % 2 == 1) off.Add((await FirstScanAsync(root, tmdb, probing: false, drain: false)).FilesPerSecond);
                 var (perSecond, drained) = await FirstScanAsync(root, tmdb, probing: true, drain: round == 0);
                 on.Add(perSecond);
                 if (round == 0) drain = files / drained;
+                if (round % 2 == 0) off.Add((await FirstScanAsync(root, tmdb, probing: false, drain: false)).FilesPerSecond);
             }
 
             var figures = new JsonObject
@@ -69,6 +71,8 @@ public sealed class ProbeBenchmark
                 ["firstScanFilesPerSecondProbingOff"] = Math.Round(Median(off)),
                 ["firstScanFilesPerSecondProbingOn"] = Math.Round(Median(on)),
                 ["firstScanOnToOffRatio"] = Math.Round(Median(on) / Median(off), 3),
+                ["firstScanFilesPerSecondOffRounds"] = new JsonArray([.. off.Select(v => (JsonNode)Math.Round(v))]),
+                ["firstScanFilesPerSecondOnRounds"] = new JsonArray([.. on.Select(v => (JsonNode)Math.Round(v))]),
             };
             BenchmarkResults.Record("probe", figures);
             TestContext.Out.WriteLine(figures.ToJsonString());
