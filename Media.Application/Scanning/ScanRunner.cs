@@ -193,17 +193,10 @@ public sealed class ScanRunner(
                         continue;
                     }
                     await KnownLoadedAsync();
-                    foreach (var file in early) await SeenAsync(file);
-                    early = [];
                 }
                 await SeenAsync(walked);
             }
-            if (known is null)
-            {
-                await KnownLoadedAsync();
-                foreach (var file in early) await SeenAsync(file);
-                early = [];
-            }
+            if (known is null) await KnownLoadedAsync();
         }
         catch (Exception e) when (e is StorageUnavailableException or IOException or UnauthorizedAccessException)
         {
@@ -217,11 +210,15 @@ public sealed class ScanRunner(
                 : $"The walk failed part way ({e.Message}); nothing was marked missing.";
         }
 
+        // The known files are read: the files walked meanwhile are looked at now, in the order they came.
         async Task KnownLoadedAsync()
         {
             (known, queued) = await knownLoad;
             matcher = new MoveMatcher(known.Values, storage, moves, library, libraries, storages, clock, logger);
             counters.Load = Stopwatch.GetElapsedTime(walkStarted);
+            var waited = early;
+            early = [];
+            foreach (var file in waited) await SeenAsync(file);
         }
 
         async Task SeenAsync(StoredFile file)

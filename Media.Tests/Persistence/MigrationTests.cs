@@ -14,7 +14,7 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         "0001_extensions_auth", "0002_seed_roles_permissions", "0003_settings", "0004_library", "0005_media",
         "0006_policy_name_template", "0007_downloader", "0008_download_job", "0009_api_cache",
         // later migrations, after the seed's nine groups
-        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency", "0014_scan_correctness", "0015_blob_storage", "0016_instances", "0017_file_identity", "0018_stream_metadata", "0019_tmdb_overview", "0020_read_indexes",
+        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency", "0014_scan_correctness", "0015_blob_storage", "0016_instances", "0017_file_identity", "0018_stream_metadata", "0019_tmdb_overview", "0020_read_indexes", "0021_state_fillfactor",
     ];
 
     // The seed's tables and the columns it names (a subset of what each table has).
@@ -82,6 +82,14 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         if (Provider != Provider.Postgres) Assert.Ignore("SQLite stores JSON as text.");
         var type = await Scalar("SELECT data_type FROM information_schema.columns WHERE table_name = 'unmatched_file' AND column_name = 'suggestions'");
         Assert.That(type, Is.EqualTo("jsonb"));
+    }
+
+    [Test]
+    public async Task FileStates_LeaveRoomInEachPage_ForTheScansUpdates_OnPostgres()
+    {
+        if (Provider != Provider.Postgres) Assert.Ignore("SQLite has no fill factor.");
+        var options = await Scalar("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'media_file_state'");
+        Assert.That(options, Does.Contain("fillfactor=70"), "a scan's last_verified_at updates stay in their page (HOT), no index written");
     }
 
     [Test]

@@ -31,22 +31,21 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>
         SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).AnyAsync(ct);
 
-    public async Task<PagedList<T>> PageAsync(ISpecification<T> spec, PageRequest page, CancellationToken ct)
-    {
-        var total = await CountAsync(spec, ct);
-        if (SpecificationEvaluator.ApplyPage(Aggregate, spec, page, total) is not var (query, reversed)) return new PagedList<T>([], page.Page, page.PageSize, total);
-        var items = await query.ToListAsync(ct);
-        if (reversed) items.Reverse();
-        return new PagedList<T>(items, page.Page, page.PageSize, total);
-    }
+    public async Task<PagedList<T>> PageAsync(ISpecification<T> spec, PageRequest page, CancellationToken ct) =>
+        await ReadPageAsync(Aggregate, spec, page, await CountAsync(spec, ct), query => query, ct);
 
-    public async Task<PagedList<TResult>> PageAsync<TResult>(ISpecification<T, TResult> spec, PageRequest page, CancellationToken ct)
+    public async Task<PagedList<TResult>> PageAsync<TResult>(ISpecification<T, TResult> spec, PageRequest page, CancellationToken ct) =>
+        await ReadPageAsync(Db.Set<T>(), spec, page, await CountAsync(spec, ct),
+            query => query.Select(spec.Selector ?? throw new InvalidOperationException($"{spec.GetType().Name} has no Select.")), ct);
+
+    /// <summary>The page's rows, read from the nearer end (<see cref="SpecificationEvaluator.ApplyPage"/>) and put back in order.</summary>
+    private static async Task<PagedList<TItem>> ReadPageAsync<TItem>(
+        IQueryable<T> source, ISpecification<T> spec, PageRequest page, int total, Func<IQueryable<T>, IQueryable<TItem>> shape, CancellationToken ct)
     {
-        var total = await CountAsync(spec, ct);
-        if (SpecificationEvaluator.ApplyPage(Db.Set<T>(), spec, page, total) is not var (query, reversed)) return new PagedList<TResult>([], page.Page, page.PageSize, total);
-        var items = await query.Select(spec.Selector ?? throw new InvalidOperationException($"{spec.GetType().Name} has no Select.")).ToListAsync(ct);
+        if (SpecificationEvaluator.ApplyPage(source, spec, page, total) is not var (query, reversed)) return new PagedList<TItem>([], page.Page, page.PageSize, total);
+        var items = await shape(query).ToListAsync(ct);
         if (reversed) items.Reverse();
-        return new PagedList<TResult>(items, page.Page, page.PageSize, total);
+        return new PagedList<TItem>(items, page.Page, page.PageSize, total);
     }
 
     public void Add(T entity) => Db.Set<T>().Add(entity);
