@@ -73,11 +73,14 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
     /// </summary>
     private async Task SaveSetBasedAsync(List<object> changed, CancellationToken ct)
     {
-        var moved = changed.OfType<ImportAttempt>().Select(i => i.MediaFileId).ToHashSet();
+        var imports = changed.OfType<ImportAttempt>().ToList();
+        var moved = imports.Select(i => i.MediaFileId).ToHashSet();
         var files = changed.OfType<MediaFile>().Where(f => moved.Contains(f.Id)).ToList();
+        // The entries are inserted here, not by SaveChanges.
+        foreach (var import in imports) db.Entry(import).State = EntityState.Detached;
         if (db.Database.CurrentTransaction is not null)
         {
-            await WriteAsync(files, ct);
+            await WriteAsync(files, imports, ct);
             db.ChangeTracker.AcceptAllChanges();
             return;
         }
@@ -85,13 +88,13 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await WriteAsync(files, ct);
+            await WriteAsync(files, imports, ct);
             await transaction.CommitAsync(ct);
         });
         db.ChangeTracker.AcceptAllChanges(); // only now: a retry after a failed commit writes the history entries again
     }
 
-    private async Task WriteAsync(List<MediaFile> files, CancellationToken ct)
+    private async Task WriteAsync(List<MediaFile> files, List<ImportAttempt> imports, CancellationToken ct)
     {
         if (files.Count > 0)
         {
@@ -122,7 +125,36 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
                     new Npgsql.NpgsqlParameter("modified", files.Select(f => f.State.ModifiedAt?.ToUniversalTime()).ToArray()),
                 ], ct);
         }
-        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct); // the history entries (and whatever the scan had pending, as before)
+        await InsertHistoryAsync(imports, ct);
+        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct); // whatever the scan had pending, as before
+    }
+
+    /// <summary>The move entries in one INSERT (arrays unnested); enums stored as the model stores them.</summary>
+    private async Task InsertHistoryAsync(List<ImportAttempt> imports, CancellationToken ct)
+    {
+        if (imports.Count == 0) return;
+        var model = db.Model.FindEntityType(typeof(ImportAttempt))!;
+        object? Stored(string property, object? value) =>
+            value is null ? null : model.FindProperty(property)!.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO media_file_import (id, media_file_id, download_job_id, method, source_path, destination_path, succeeded, error_code, error, attempted_at, recognised_by)
+            SELECT * FROM unnest(@ids, @files, @jobs, @methods, @sources, @destinations, @succeeded, @codes, @errors, @at, @recognised)
+            """,
+            [
+                new Npgsql.NpgsqlParameter("ids", imports.Select(i => i.Id.Value).ToArray()),
+                new Npgsql.NpgsqlParameter("files", imports.Select(i => i.MediaFileId?.Value).ToArray()),
+                new Npgsql.NpgsqlParameter("jobs", imports.Select(i => i.DownloadJobId?.Value).ToArray()),
+                new Npgsql.NpgsqlParameter("methods", imports.Select(i => (string)Stored(nameof(ImportAttempt.Method), i.Method)!).ToArray()),
+                new Npgsql.NpgsqlParameter("sources", imports.Select(i => i.SourcePath).ToArray()),
+                new Npgsql.NpgsqlParameter("destinations", imports.Select(i => i.DestinationPath).ToArray()),
+                new Npgsql.NpgsqlParameter("succeeded", imports.Select(i => i.Succeeded).ToArray()),
+                new Npgsql.NpgsqlParameter("codes", imports.Select(i => i.ErrorCode).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                new Npgsql.NpgsqlParameter("errors", imports.Select(i => i.Error).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                new Npgsql.NpgsqlParameter("at", imports.Select(i => i.AttemptedAt.ToUniversalTime()).ToArray()),
+                new Npgsql.NpgsqlParameter("recognised", imports.Select(i => (string?)Stored(nameof(ImportAttempt.RecognisedBy), i.RecognisedBy)).ToArray())
+                    { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+            ], ct);
     }
 
     private async Task<List<object>> ApplyAsync(IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, bool tracked, CancellationToken ct)
