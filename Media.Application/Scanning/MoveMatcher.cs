@@ -170,9 +170,12 @@ public sealed class MoveMatcher
             }
         }
         _deferred.Clear();
+        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
         var problems = _moves.Count > 0 ? await _store!.MoveAsync(_moves, _clock.GetUtcNow(), ct) : [];
         Moved += _moves.Count - problems.Count;
-        if (_moves.Count > 0) _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths", _library.Id.Value, _moves.Count - problems.Count);
+        if (_moves.Count > 0)
+            _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths (written in {Seconds:F2} s)",
+                _library.Id.Value, _moves.Count - problems.Count, System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalSeconds);
         _moves.Clear();
         if (_seen.Count > 0) await _store!.RecordDiskAsync(_seen, ct);
         _seen.Clear();

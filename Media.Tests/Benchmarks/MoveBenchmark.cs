@@ -66,7 +66,7 @@ public sealed class MoveBenchmark
                 var unmatchedBefore = await CountAsync(connectionString, "SELECT count(*) FROM unmatched_file");
                 var rescan = await TimeAsync(() => ScanBothAsync(admin, movies, shows));
                 var after = await IdsAsync(connectionString);
-                foreach (var line in api.Log.Split('\n').Where(l => l.Contains("phases:", StringComparison.Ordinal)))
+                foreach (var line in api.Log.Split('\n').Where(l => l.Contains("phases:", StringComparison.Ordinal) || l.Contains("recognised at new paths", StringComparison.Ordinal)))
                     TestContext.Out.WriteLine(line.Trim());
 
                 var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
