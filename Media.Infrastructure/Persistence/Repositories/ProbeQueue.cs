@@ -21,6 +21,26 @@ internal sealed class ProbeQueue(IServiceScopeFactory scopes, Probing.ProbeSetti
         if (files.Count == 0 || !settings.Enabled) return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        if (db.Database.IsNpgsql())
+        {
+            // One statement a chunk, on a scan's critical path: rows that exist are asked again (their claim cleared),
+            // files without one get a row, files gone meanwhile are left out.
+            var pending = db.Model.FindEntityType(typeof(MediaFileProbe))!.FindProperty(nameof(MediaFileProbe.Status))!
+                .GetTypeMapping().Converter?.ConvertToProvider(ProbeStatus.Pending) ?? ProbeStatus.Pending.ToString();
+            foreach (var chunk in files.Distinct().Chunk(Chunk))
+                await db.Database.ExecuteSqlRawAsync(
+                    """
+                    INSERT INTO media_file_probe (media_file_id, status, needed, requested_at)
+                    SELECT f.id, @pending, true, @at FROM media_file f WHERE f.id = ANY(@ids)
+                    ON CONFLICT (media_file_id) DO UPDATE SET needed = true, requested_at = excluded.requested_at,
+                        claim_token = NULL, claimed_by = NULL, claimed_at = NULL
+                    """,
+                    [
+                        new Npgsql.NpgsqlParameter("pending", pending), new Npgsql.NpgsqlParameter("at", at.ToUniversalTime()),
+                        new Npgsql.NpgsqlParameter("ids", chunk.Select(id => id.Value).ToArray()),
+                    ], ct);
+            return;
+        }
         foreach (var chunk in files.Distinct().Chunk(Chunk))
         {
             var ids = chunk.ToList();
