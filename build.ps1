@@ -70,9 +70,11 @@ function Invoke-Tests {
     Install-TestDependencies
     $results = Join-Path $PSScriptRoot 'TestResults'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    $env:MEDIA_TEST_LEFTOVERS = Join-Path $results 'leftover-processes.txt' # what the run's end had to kill, if anything
     # A test that hangs is stopped after 10 minutes (its name printed) rather than the run waiting forever.
     & dotnet test Media.sln -c Release --blame-hang-timeout 10m --blame-hang-dump-type none --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $results @Rest
     $code = $LASTEXITCODE
+    if (Test-Path $env:MEDIA_TEST_LEFTOVERS) { Get-Content $env:MEDIA_TEST_LEFTOVERS | Write-Host }
 
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $results -Filter '*.trx' -Recurse -ErrorAction SilentlyContinue) {

@@ -16,7 +16,14 @@ public sealed class PostgresSetUp
     {
         if (PostgresServer.SharedStarted) await WithinAsync("PostgreSQL", async () => await (await PostgresServer.SharedAsync()).DisposeAsync());
         await WithinAsync("Azurite", Azurite.StopSharedAsync);
-        foreach (var line in LeftoverProcesses.Kill()) TestContext.Progress.WriteLine($"Left running at the end of the run, killed: {line}");
+        var killed = LeftoverProcesses.Kill().Select(l => $"Left running at the end of the run, killed: {l}").ToList();
+        foreach (var line in killed) TestContext.Progress.WriteLine(line);
+        // build.ps1 prints this file after the run: the console logger at minimal verbosity shows no progress lines.
+        if (killed.Count > 0 && Environment.GetEnvironmentVariable("MEDIA_TEST_LEFTOVERS") is { Length: > 0 } file)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.AppendAllLinesAsync(file, killed);
+        }
     }
 
     private static async Task WithinAsync(string what, Func<Task> stop)
