@@ -4,10 +4,9 @@ using System.Globalization;
 namespace Media.Tests.Support;
 
 /// <summary>
-/// What the run started and left behind. A process that outlives the test host while it holds the host's standard
-/// output or error keeps that pipe open, and `dotnet test` then waits for it forever after the last test; so at the
-/// end of the run every such process (a descendant of the host, or anything holding the write end of its output pipes)
-/// is killed and named.
+/// What the run started and left behind: at the end of the run every process that the test host started and that still
+/// runs, or that holds the write end of the host's output pipes (a daemon that kept what it was given), is killed and
+/// named, so that nothing of the run outlives it and whatever hung on one of them is visible.
 /// </summary>
 public static class LeftoverProcesses
 {
@@ -47,7 +46,7 @@ public static class LeftoverProcesses
         foreach (var pid in Pids())
         {
             if (pid == self || ancestors.Contains(pid)) continue;
-            var why = Descends(pid, self) ? "started by the test host and still running"
+            var why = Ancestors(pid).Contains(self) ? "started by the test host and still running"
                 : HoldsWriteEnd(pid, ourPipes) ? "holds the test host's output pipe"
                 : null;
             if (why is not null) found.Add(new Leftover(pid, CommandLine(pid), why));
@@ -85,14 +84,6 @@ public static class LeftoverProcesses
         var found = new HashSet<int>();
         for (var parent = ParentOf(pid); parent > 1 && found.Add(parent); parent = ParentOf(parent)) { }
         return found;
-    }
-
-    private static bool Descends(int pid, int ancestor)
-    {
-        var seen = new HashSet<int>();
-        for (var parent = ParentOf(pid); parent > 1 && seen.Add(parent); parent = ParentOf(parent))
-            if (parent == ancestor) return true;
-        return false;
     }
 
     private static bool HoldsWriteEnd(int pid, HashSet<string?> pipes)

@@ -33,10 +33,10 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
     public async Task<IReadOnlyList<ScanProblem>> MoveAsync(IReadOnlyList<FileMove> moves, DateTimeOffset at, CancellationToken ct)
     {
         var problems = new List<ScanProblem>();
+        // PostgreSQL: the files are read untracked and written set-based (SaveSetBasedAsync).
+        var setBased = db.Database.IsNpgsql();
         foreach (var chunk in moves.Chunk(Chunk))
         {
-            // PostgreSQL: the files are read untracked and written set-based (SaveSetBasedAsync).
-            var setBased = db.Database.IsNpgsql();
             var changed = await ApplyAsync(chunk, at, problems, tracked: !setBased, ct);
             try
             {
@@ -133,9 +133,6 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
     private async Task InsertHistoryAsync(List<ImportAttempt> imports, CancellationToken ct)
     {
         if (imports.Count == 0) return;
-        var model = db.Model.FindEntityType(typeof(ImportAttempt))!;
-        object? Stored(string property, object? value) =>
-            value is null ? null : model.FindProperty(property)!.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
         await db.Database.ExecuteSqlRawAsync(
             """
             INSERT INTO media_file_import (id, media_file_id, download_job_id, method, source_path, destination_path, succeeded, error_code, error, attempted_at, recognised_by)
@@ -145,14 +142,14 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
                 new Npgsql.NpgsqlParameter("ids", imports.Select(i => i.Id.Value).ToArray()),
                 new Npgsql.NpgsqlParameter("files", imports.Select(i => i.MediaFileId?.Value).ToArray()),
                 new Npgsql.NpgsqlParameter("jobs", imports.Select(i => i.DownloadJobId?.Value).ToArray()),
-                new Npgsql.NpgsqlParameter("methods", imports.Select(i => (string)Stored(nameof(ImportAttempt.Method), i.Method)!).ToArray()),
+                new Npgsql.NpgsqlParameter("methods", imports.Select(i => (string)db.Stored<ImportAttempt>(nameof(ImportAttempt.Method), i.Method)!).ToArray()),
                 new Npgsql.NpgsqlParameter("sources", imports.Select(i => i.SourcePath).ToArray()),
                 new Npgsql.NpgsqlParameter("destinations", imports.Select(i => i.DestinationPath).ToArray()),
                 new Npgsql.NpgsqlParameter("succeeded", imports.Select(i => i.Succeeded).ToArray()),
                 new Npgsql.NpgsqlParameter("codes", imports.Select(i => i.ErrorCode).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
                 new Npgsql.NpgsqlParameter("errors", imports.Select(i => i.Error).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
                 new Npgsql.NpgsqlParameter("at", imports.Select(i => i.AttemptedAt.ToUniversalTime()).ToArray()),
-                new Npgsql.NpgsqlParameter("recognised", imports.Select(i => (string?)Stored(nameof(ImportAttempt.RecognisedBy), i.RecognisedBy)).ToArray())
+                new Npgsql.NpgsqlParameter("recognised", imports.Select(i => (string?)db.Stored<ImportAttempt>(nameof(ImportAttempt.RecognisedBy), i.RecognisedBy)).ToArray())
                     { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
             ], ct);
     }

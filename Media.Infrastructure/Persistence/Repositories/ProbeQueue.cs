@@ -25,8 +25,7 @@ internal sealed class ProbeQueue(IServiceScopeFactory scopes, Probing.ProbeSetti
         {
             // One statement a chunk, on a scan's critical path: rows that exist are asked again (their claim cleared),
             // files without one get a row, files gone meanwhile are left out.
-            var pending = db.Model.FindEntityType(typeof(MediaFileProbe))!.FindProperty(nameof(MediaFileProbe.Status))!
-                .GetTypeMapping().Converter?.ConvertToProvider(ProbeStatus.Pending) ?? ProbeStatus.Pending.ToString();
+            var pending = db.Stored<MediaFileProbe>(nameof(MediaFileProbe.Status), ProbeStatus.Pending);
             foreach (var chunk in files.Distinct().Chunk(Chunk))
                 await db.Database.ExecuteSqlRawAsync(
                     """
