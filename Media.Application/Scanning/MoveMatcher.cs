@@ -14,8 +14,10 @@ namespace Media.Application.Scanning;
 /// The scan's move recognition, on storages whose files have an identity (local disks). A new path is a known file
 /// moved there when the file carries that media file's id (xattr), or has its device, inode, size and last change (an
 /// untagged file: the inode number alone is reused by file systems), and that known file is no longer at its old
-/// path: unseen by this walk, already missing, or (outside this walk: another folder, another library of the same
-/// kind) gone when looked at. A known path whose file is not the known one (another id stored in it, or none where
+/// path: not yet seen by this walk and gone from the disk when looked at (decided at once), unseen by the whole walk,
+/// already missing, or (outside this walk: another folder, another library of the same kind) gone when looked at.
+/// Moves are written a chunk at a time while the walk goes on (<see cref="IFileMoveStore.MoveAsync"/> has a unit of
+/// work of its own): thousands of moves cost the walk little more than looking at the files. A known path whose file is not the known one (another id stored in it, or none where
 /// one was stored, or another inode) gives the path up to the new file. Everything else is left to identification,
 /// which may answer from the identity stored in the file (<see cref="Identifier.FromTagAsync"/>): no TMDB request.
 /// </summary>
@@ -38,17 +40,25 @@ public sealed class MoveMatcher
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
     private readonly List<(MediaFileId, FileProbe)> _seen = [];
     private readonly Dictionary<LibraryId, (Library? Library, bool Available)> _others = [];
+    private readonly Dictionary<string, KnownFile> _unseen;
+    private readonly List<ScanProblem> _problems = [];
+    private Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)>? _writing;
+    private TimeSpan _writeTime;
 
+    /// <summary>Moves written together, while the walk goes on.</summary>
+    public const int WriteChunk = 500;
+
+    /// <param name="known">The walk's known files by path, still unseen (the scan's own dictionary: the walk takes out what it sees, this what moved).</param>
     public MoveMatcher(
-        IEnumerable<KnownFile> known, ILibraryStorage storage, IFileMoveStore? store, Library library, ILibraryRepository libraries,
+        Dictionary<string, KnownFile> known, ILibraryStorage storage, IFileMoveStore? store, Library library, ILibraryRepository libraries,
         ILibraryStorageFactory storages, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(known);
-        (_storage, _store, _library, _libraries, _storages, _clock, _logger) = (storage, store, library, libraries, storages, clock, logger);
+        (_unseen, _storage, _store, _library, _libraries, _storages, _clock, _logger) = (known, storage, store, library, libraries, storages, clock, logger);
         // Without the store nothing can be moved or given up: the scan is as it was before files had an identity.
         _disk = store is null ? null : storage as IFileIdentityStore;
         if (_disk is null) return;
-        foreach (var file in known)
+        foreach (var file in known.Values)
         {
             _byId[file.Id] = file;
             if (file is { Device: { } device, Inode: { } inode })
@@ -98,9 +108,10 @@ public sealed class MoveMatcher
     }
 
     /// <summary>
-    /// Of a batch of new files: takes out those that may be known files at a new path (the ones outside this walk are
-    /// decided now, the ones inside after the walk: <see cref="SettleAsync"/>), and answers the identification of the
-    /// rest whose stored identity names a title the library knows.
+    /// Of a batch of new files: takes out those that may be known files at a new path (the ones outside this walk, and
+    /// the ones of this walk whose old path is gone from the disk, are decided now; the rest after the walk:
+    /// <see cref="SettleAsync"/>), and answers the identification of the rest whose stored identity names a title the
+    /// library knows.
     /// </summary>
     public async Task<Dictionary<string, Identification>> TakeAsync(
         List<(StoredFile File, ParsedName Parsed)> fresh, Identifier identifier, CancellationToken ct)
@@ -123,7 +134,9 @@ public sealed class MoveMatcher
             if (InWalk(probe) is { } candidate)
             {
                 keep.RemoveAt(keep.Count - 1);
-                _deferred.Add(new Deferred(file, parsed, probe, candidate.File, candidate.How));
+                if (GoneBeforeSeen(candidate.File))
+                    _moves.Add(new FileMove(candidate.File.Id, _library, candidate.File.Path, file.Path, probe, candidate.How, null));
+                else _deferred.Add(new Deferred(file, parsed, probe, candidate.File, candidate.How));
             }
             else outside.Add((file, probe));
         }
@@ -135,6 +148,7 @@ public sealed class MoveMatcher
         }
         fresh.Clear();
         fresh.AddRange(keep);
+        if (_moves.Count >= WriteChunk) await WriteBesideAsync(ct);
 
         foreach (var (file, _) in fresh)
             if (_probes.TryGetValue(file.Path, out var probe) && probe.Tag is { } tag && await identifier.FromTagAsync(tag, ct) is { } found)
@@ -170,16 +184,87 @@ public sealed class MoveMatcher
             }
         }
         _deferred.Clear();
-        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
-        var problems = _moves.Count > 0 ? await _store!.MoveAsync(_moves, _clock.GetUtcNow(), ct) : [];
-        Moved += _moves.Count - problems.Count;
-        if (_moves.Count > 0)
-            _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths (written in {Seconds:F2} s)",
-                _library.Id.Value, _moves.Count - problems.Count, System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalSeconds);
-        _moves.Clear();
+        await WriteBesideAsync(ct);
+        await CollectAsync();
+        if (Moved > 0 || _problems.Count > 0)
+            _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths (writes took {Seconds:F2} s, beside the walk)",
+                _library.Id.Value, Moved, _writeTime.TotalSeconds);
         if (_seen.Count > 0) await _store!.RecordDiskAsync(_seen, ct);
         _seen.Clear();
+        var problems = _problems.ToList();
+        _problems.Clear();
         return (left, problems);
+    }
+
+    /// <summary>
+    /// Moves decided while a walk broke off: written (the files are at their new paths whatever the rest of the walk
+    /// would have said); a write still running is waited for.
+    /// </summary>
+    public async Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct)
+    {
+        if (_disk is null) return [];
+        await WriteBesideAsync(ct);
+        await CollectAsync();
+        var problems = _problems.ToList();
+        _problems.Clear();
+        return problems;
+    }
+
+    /// <summary>When a scan ends in any way: a write still running is let finish (its failure was the scan's, already reported).</summary>
+    public async Task StopAsync()
+    {
+        if (_writing is not { } writing) return;
+        _writing = null;
+        try
+        {
+            await writing;
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Moves of library {Library} written beside a scan that ended could not all be written", _library.Id.Value);
+        }
+    }
+
+    /// <summary>
+    /// A known file of this walk that the walk has not seen yet, and that is gone from its path when looked at: moved.
+    /// It leaves the walk's unseen files at once (never to be marked missing, nor taken for a file the walk sees there later).
+    /// </summary>
+    private bool GoneBeforeSeen(KnownFile known)
+    {
+        if (_claimed.Contains(known.Id) || !_unseen.TryGetValue(known.Path, out var still) || still.Id != known.Id) return false;
+        if (!_disk!.Gone(known.Path)) return false;
+        _unseen.Remove(known.Path);
+        _claimed.Add(known.Id);
+        return true;
+    }
+
+    /// <summary>The moves decided so far go to the store, beside the walk: the previous chunk is waited for first (one write at a time).</summary>
+    private async Task WriteBesideAsync(CancellationToken ct)
+    {
+        if (_moves.Count == 0) return;
+        await CollectAsync();
+        var chunk = _moves.ToList();
+        _moves.Clear();
+        _writing = WriteAsync(chunk, ct);
+    }
+
+    private async Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)> WriteAsync(List<FileMove> chunk, CancellationToken ct)
+    {
+        await Task.Yield(); // the walk goes on while this writes
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var problems = await _store!.MoveAsync(chunk, _clock.GetUtcNow(), ct);
+        return (chunk.Count - problems.Count, problems, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Waits for the write beside the walk, if one runs, and counts what it wrote.</summary>
+    private async Task CollectAsync()
+    {
+        if (_writing is not { } writing) return;
+        _writing = null;
+        var (moved, problems, took) = await writing;
+        Moved += moved;
+        _problems.AddRange(problems);
+        _writeTime += took;
     }
 
     /// <summary>A known file of this walk the probed file may be: by the id stored in it, else by device, inode, size and last change.</summary>

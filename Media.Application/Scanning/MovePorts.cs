@@ -13,7 +13,10 @@ public sealed record MoveCandidate(
 /// <summary>A known file found at a new path (maybe in another library of the same kind), and how it was recognised.</summary>
 public sealed record FileMove(MediaFileId File, Library To, string From, string ToPath, FileProbe Probe, MoveEvidence How, string? Note);
 
-/// <summary>What recognising moves needs of the database, beside the scan's own store (same unit of work).</summary>
+/// <summary>
+/// What recognising moves needs of the database, beside the scan's own store: lookups and the replaced and seen files in
+/// the scan's unit of work; moves in a unit of work of their own, so that they can be written while the scan goes on.
+/// </summary>
 public interface IFileMoveStore
 {
     /// <summary>Media files of any library with one of these ids or inodes.</summary>
@@ -21,7 +24,8 @@ public interface IFileMoveStore
 
     /// <summary>
     /// Each file takes its new path (and library), exists again with what its file system says, and gets a move entry in
-    /// its history. A move the database refuses is a problem on that file, never the end of the batch.
+    /// its history. A move the database refuses is a problem on that file, never the end of the batch. Written in a unit of
+    /// work of its own: may run while the scan's own store is in use (one call at a time).
     /// </summary>
     Task<IReadOnlyList<ScanProblem>> MoveAsync(IReadOnlyList<FileMove> moves, DateTimeOffset at, CancellationToken ct);
 

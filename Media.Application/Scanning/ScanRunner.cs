@@ -30,6 +30,9 @@ public sealed class ScanRunner(
     /// <summary>Files created or changed since the last write: queued for a probe with the next write (never probed here).</summary>
     private readonly List<MediaFileId> _toProbe = [];
 
+    /// <summary>The scan's move recognition, once the known files are read: its writes beside the walk end with the scan.</summary>
+    private MoveMatcher? _matcher;
+
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
@@ -95,6 +98,7 @@ public sealed class ScanRunner(
         }
         finally
         {
+            if (_matcher is not null) await _matcher.StopAsync();
             await lost.CancelAsync();
             await heartbeat;
         }
@@ -203,6 +207,7 @@ public sealed class ScanRunner(
             // What was seen is kept; nothing is marked missing from a walk that did not finish.
             if (known is null) await KnownLoadedAsync();
             await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+            foreach (var problem in await matcher.FlushAsync(ct)) Failed(scan, counters, problem);
             await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
             return e is StorageUnavailableException
@@ -214,7 +219,7 @@ public sealed class ScanRunner(
         async Task KnownLoadedAsync()
         {
             (known, queued) = await knownLoad;
-            matcher = new MoveMatcher(known.Values, storage, moves, library, libraries, storages, clock, logger);
+            _matcher = matcher = new MoveMatcher(known, storage, moves, library, libraries, storages, clock, logger);
             counters.Load = Stopwatch.GetElapsedTime(walkStarted);
             var waited = early;
             early = [];

@@ -22,6 +22,12 @@ public interface IFileIdentityStore
     /// <summary>The file at a library-relative path, or null when there is none.</summary>
     FileProbe? Probe(string path);
 
+    /// <summary>
+    /// Whether nothing is at a library-relative path, as the file system says it (a path that cannot be looked at, or a
+    /// root that is not there, is not gone): lets a scan decide that a known file moved before its walk gets there.
+    /// </summary>
+    bool Gone(string path);
+
     /// <summary>Writes the identity into the file: null when it is stored, otherwise why not (no xattr support, read-only).</summary>
     string? Write(string path, IdentityTag tag);
 }

@@ -31,6 +31,7 @@ internal static partial class FileIdentity
     private const int Eperm = 1;
     private const int Enospc = 28;
     private const int Enoent = 2;
+    private const int Enotdir = 20;
 
     /// <summary>The file (links followed), or null when there is none.</summary>
     public static unsafe FileProbe? Probe(string fullPath)
@@ -48,6 +49,18 @@ internal static partial class FileIdentity
         var minor = BinaryPrimitives.ReadUInt32LittleEndian(span[140..]);
         var modified = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanoseconds / 100);
         return new FileProbe(((long)major << 32) | minor, inode, size, modified, ReadTag(fullPath));
+    }
+
+    /// <summary>
+    /// Whether nothing is at the path: true only when the file system says so (ENOENT, ENOTDIR). A path that cannot be
+    /// looked at (no permission on a folder on its way, an I/O error) is not taken for a gone file.
+    /// </summary>
+    public static unsafe bool Absent(string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, fullPath, 0, StatxBasicStats, buffer) == 0) return false;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is Enoent or Enotdir;
     }
 
     /// <summary>Device and inode of a folder (or any file), or null when there is none: tells a mount point's two states apart.</summary>

@@ -21,6 +21,8 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
 {
     public FileProbe? Probe(string path) => FileIdentity.Probe(Path.Combine(root, path));
 
+    public bool Gone(string path) => FileIdentity.Absent(Path.Combine(root, path)) && FileIdentity.NodeOf(root) is not null;
+
     public string? Write(string path, IdentityTag tag) => FileIdentity.Write(Path.Combine(root, path), tag);
 
     // Linux PATH_MAX; longer paths cannot be opened again by name.

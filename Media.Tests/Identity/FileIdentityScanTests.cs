@@ -137,6 +137,63 @@ public sealed class FileIdentityScanTests(Provider provider)
     }
 
     [Test]
+    public async Task Thousands_of_moves_written_beside_the_walk_keep_every_id_with_a_move_entry_and_nothing_missing()
+    {
+        // Two thirds of 2,640 media files move to other folders: several chunks of moves per library, written while the
+        // walk goes on (MoveMatcher.WriteChunk), decided as soon as the new path is seen and the old one is gone.
+        var library = new Benchmarks.SyntheticLibrary(Path.Combine(_root, "many"), 3_000);
+        library.Create();
+        library.Catalogue(_tmdb);
+        var movies = await _admin.CreateLibraryAsync("Many movies", "movies", library.MoviesRoot, Ct);
+        var shows = await _admin.CreateLibraryAsync("Many shows", "series", library.ShowsRoot, Ct);
+        await _admin.ScanAsync(movies, null, Ct);
+        await _admin.ScanAsync(shows, null, Ct);
+        var before = await StoredAsync(movies, shows);
+        var pending = await PendingAsync(movies) + await PendingAsync(shows);
+        var moved = library.MediaPaths().Where((_, i) => i % 3 != 0)
+            .Select((p, i) => (p.Root, From: p.Path, To: $"Reorganised/{i % 40}/{Path.GetFileName(p.Path)}")).ToList();
+        foreach (var r in new[] { library.MoviesRoot, library.ShowsRoot })
+            Assert.That(moved.Count(m => m.Root == r), Is.GreaterThan(Media.Application.Scanning.MoveMatcher.WriteChunk), "more than a chunk per library");
+        foreach (var (root, from, to) in moved) Move(root, from, to);
+
+        _tmdb.ResetCounts();
+        var movieScan = await _admin.ScanAsync(movies, null, Ct);
+        var showScan = await _admin.ScanAsync(shows, null, Ct);
+
+        Assert.That(movieScan.GetProperty("filesMissing").GetInt32() + showScan.GetProperty("filesMissing").GetInt32(), Is.Zero, "nothing missing");
+        Assert.That(movieScan.GetProperty("filesFailed").GetInt32() + showScan.GetProperty("filesFailed").GetInt32(), Is.Zero);
+        var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
+        foreach (var (_, from, to) in moved)
+        {
+            expected.Remove(from, out var id);
+            expected[to] = id;
+        }
+        var after = await StoredAsync(movies, shows);
+        Assert.That(after.ToDictionary(a => a.Key, a => a.Value.Id), Is.EquivalentTo(expected), "every id at its new path, no other media file");
+        Assert.That(after.Values.All(a => a.Exists), Is.True);
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Persistence.MediaDbContext>();
+        var ours = before.Values.Select(b => b.Id).ToHashSet();
+        var entries = (await db.Set<Media.Domain.Imports.ImportAttempt>().Where(i => i.Method == Media.Domain.Imports.ImportMethod.Move)
+            .Select(i => new { i.MediaFileId, i.SourcePath, i.DestinationPath }).ToListAsync(Ct)).Where(e => ours.Contains(e.MediaFileId!.Value.Value)).ToList();
+        Assert.That(entries.Select(e => (e.MediaFileId!.Value.Value, e.SourcePath, e.DestinationPath)),
+            Is.EquivalentTo(moved.Select(m => (before[m.From].Id, m.From, m.To))), "one move entry per moved file");
+        Assert.That(await PendingAsync(movies) + await PendingAsync(shows), Is.EqualTo(pending), "no new unmatched entries");
+        Assert.That(_tmdb.Requests, Is.Zero, "no TMDB requests");
+    }
+
+    /// <summary>The media files of two libraries, by path (all of them: no paging).</summary>
+    private async Task<Dictionary<string, (Guid Id, bool Exists)>> StoredAsync(params Guid[] libraries)
+    {
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Persistence.MediaDbContext>();
+        var ids = libraries.Select(l => new Media.Domain.Common.LibraryId(l)).ToList();
+        var files = await db.Set<Media.Domain.MediaFiles.MediaFile>().Where(f => ids.Contains(f.LibraryId))
+            .Select(f => new { f.Id, f.Path, f.State.Exists }).ToListAsync(Ct);
+        return files.ToDictionary(f => f.Path, f => (f.Id.Value, f.Exists));
+    }
+
+    [Test]
     public async Task A_file_without_stored_identity_is_recognised_by_device_and_inode()
     {
         var root = Path.Combine(_root, "inode");

@@ -5,11 +5,15 @@ using Media.Domain.Imports;
 using Media.Domain.MediaFiles;
 using Media.Domain.Scans;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Infrastructure.Persistence.Repositories;
 
-/// <summary>The scan's move recognition on the scope's DbContext: looked up by id or inode, written in chunks and let go.</summary>
-internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
+/// <summary>
+/// The scan's move recognition: looked up on the scope's DbContext (the scan's), moves written on a DbContext of their
+/// own, in chunks, so that they can be written while the scan goes on with its own.
+/// </summary>
+internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scopes) : IFileMoveStore
 {
     private const int Chunk = 500;
 
@@ -32,35 +36,37 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
 
     public async Task<IReadOnlyList<ScanProblem>> MoveAsync(IReadOnlyList<FileMove> moves, DateTimeOffset at, CancellationToken ct)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         var problems = new List<ScanProblem>();
         // PostgreSQL: the files are read untracked and written set-based (SaveSetBasedAsync).
-        var setBased = db.Database.IsNpgsql();
+        var setBased = own.Database.IsNpgsql();
         foreach (var chunk in moves.Chunk(Chunk))
         {
-            var changed = await ApplyAsync(chunk, at, problems, tracked: !setBased, ct);
+            var changed = await ApplyAsync(own, chunk, at, problems, tracked: !setBased, ct);
             try
             {
-                if (setBased) await SaveSetBasedAsync(changed, ct);
-                else await db.SaveChangesAsync(ct);
-                Detach(changed);
+                if (setBased) await SaveSetBasedAsync(own, changed, ct);
+                else await own.SaveChangesAsync(ct);
+                Detach(own, changed);
             }
             catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException)
             {
                 // One move the database refuses fails the chunk: each is made again on its own, and the ones that fail reported.
-                Detach(changed);
+                Detach(own, changed);
                 foreach (var move in chunk)
                 {
-                    var single = await ApplyAsync([move], at, [], tracked: true, ct);
+                    var single = await ApplyAsync(own, [move], at, [], tracked: true, ct);
                     try
                     {
-                        await db.SaveChangesAsync(ct);
+                        await own.SaveChangesAsync(ct);
                     }
                     catch (DbUpdateException e)
                     {
                         problems.Add(new ScanProblem(move.ToPath, "move_not_recorded",
                             $"Recognised as '{move.From}' moved here, but the database refused the move: {(e.InnerException ?? e).Message}"));
                     }
-                    Detach(single);
+                    Detach(own, single);
                 }
             }
         }
@@ -71,30 +77,23 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
     /// PostgreSQL: the moved files' paths and states in one statement per table for the whole chunk (arrays unnested),
     /// and their history entries, in one transaction; two statements per file cost a scan seconds at thousands of moves.
     /// </summary>
-    private async Task SaveSetBasedAsync(List<object> changed, CancellationToken ct)
+    private static async Task SaveSetBasedAsync(MediaDbContext db, List<object> changed, CancellationToken ct)
     {
         var imports = changed.OfType<ImportAttempt>().ToList();
         var moved = imports.Select(i => i.MediaFileId).ToHashSet();
         var files = changed.OfType<MediaFile>().Where(f => moved.Contains(f.Id)).ToList();
         // The entries are inserted here, not by SaveChanges.
         foreach (var import in imports) db.Entry(import).State = EntityState.Detached;
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await WriteAsync(files, imports, ct);
-            db.ChangeTracker.AcceptAllChanges();
-            return;
-        }
         // The retrying execution strategy runs the transaction as one unit: again as a whole after a transient failure.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await WriteAsync(files, imports, ct);
+            await WriteAsync(db, files, imports, ct);
             await transaction.CommitAsync(ct);
         });
-        db.ChangeTracker.AcceptAllChanges(); // only now: a retry after a failed commit writes the history entries again
     }
 
-    private async Task WriteAsync(List<MediaFile> files, List<ImportAttempt> imports, CancellationToken ct)
+    private static async Task WriteAsync(MediaDbContext db, List<MediaFile> files, List<ImportAttempt> imports, CancellationToken ct)
     {
         if (files.Count > 0)
         {
@@ -125,12 +124,11 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
                     new Npgsql.NpgsqlParameter("modified", files.Select(f => f.State.ModifiedAt?.ToUniversalTime()).ToArray()),
                 ], ct);
         }
-        await InsertHistoryAsync(imports, ct);
-        await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct); // whatever the scan had pending, as before
+        await InsertHistoryAsync(db, imports, ct);
     }
 
     /// <summary>The move entries in one INSERT (arrays unnested); enums stored as the model stores them.</summary>
-    private async Task InsertHistoryAsync(List<ImportAttempt> imports, CancellationToken ct)
+    private static async Task InsertHistoryAsync(MediaDbContext db, List<ImportAttempt> imports, CancellationToken ct)
     {
         if (imports.Count == 0) return;
         await db.Database.ExecuteSqlRawAsync(
@@ -154,7 +152,8 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
             ], ct);
     }
 
-    private async Task<List<object>> ApplyAsync(IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, bool tracked, CancellationToken ct)
+    private static async Task<List<object>> ApplyAsync(
+        MediaDbContext db, IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, bool tracked, CancellationToken ct)
     {
         var ids = moves.Select(m => m.File).ToList();
         var query = tracked ? db.Set<MediaFile>() : db.Set<MediaFile>().AsNoTracking();
@@ -201,11 +200,11 @@ internal sealed class FileMoveStore(MediaDbContext db) : IFileMoveStore
             var entities = await db.Set<MediaFile>().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
             foreach (var file in entities) file.SeenOnDisk(probes[file.Id].Device, probes[file.Id].Inode, probes[file.Id].ModifiedAt);
             await db.SaveChangesAsync(ct);
-            Detach(entities);
+            Detach(db, entities);
         }
     }
 
-    private void Detach(IEnumerable<object> entities)
+    private static void Detach(MediaDbContext db, IEnumerable<object> entities)
     {
         foreach (var entity in entities) db.Entry(entity).State = EntityState.Detached;
     }
