@@ -42,7 +42,7 @@ public sealed class MoveMatcher
     private readonly Dictionary<LibraryId, (Library? Library, bool Available)> _others = [];
     private readonly Dictionary<string, KnownFile> _unseen;
     private readonly List<ScanProblem> _problems = [];
-    private Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)>? _writing;
+    private readonly List<Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)>> _writing = [];
     private TimeSpan _writeTime;
 
     /// <summary>Moves written together, while the walk goes on.</summary>
@@ -148,7 +148,7 @@ public sealed class MoveMatcher
         }
         fresh.Clear();
         fresh.AddRange(keep);
-        if (_moves.Count >= WriteChunk) await WriteBesideAsync(ct);
+        if (_moves.Count >= WriteChunk) WriteBeside(ct);
 
         foreach (var (file, _) in fresh)
             if (_probes.TryGetValue(file.Path, out var probe) && probe.Tag is { } tag && await identifier.FromTagAsync(tag, ct) is { } found)
@@ -184,7 +184,7 @@ public sealed class MoveMatcher
             }
         }
         _deferred.Clear();
-        await WriteBesideAsync(ct);
+        WriteBeside(ct);
         await CollectAsync();
         if (Moved > 0 || _problems.Count > 0)
             _logger.LogInformation("Scan of library {Library}: {Moved} known files recognised at new paths (writes took {Seconds:F2} s, beside the walk)",
@@ -203,25 +203,28 @@ public sealed class MoveMatcher
     public async Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct)
     {
         if (_disk is null) return [];
-        await WriteBesideAsync(ct);
+        WriteBeside(ct);
         await CollectAsync();
         var problems = _problems.ToList();
         _problems.Clear();
         return problems;
     }
 
-    /// <summary>When a scan ends in any way: a write still running is let finish (its failure was the scan's, already reported).</summary>
+    /// <summary>When a scan ends in any way: writes still running are let finish (a failure of theirs was the scan's, already reported).</summary>
     public async Task StopAsync()
     {
-        if (_writing is not { } writing) return;
-        _writing = null;
-        try
+        var writing = _writing.ToList();
+        _writing.Clear();
+        foreach (var write in writing)
         {
-            await writing;
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Moves of library {Library} written beside a scan that ended could not all be written", _library.Id.Value);
+            try
+            {
+                await write;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Moves of library {Library} written beside a scan that ended could not all be written", _library.Id.Value);
+            }
         }
     }
 
@@ -238,33 +241,52 @@ public sealed class MoveMatcher
         return true;
     }
 
-    /// <summary>The moves decided so far go to the store, beside the walk: the previous chunk is waited for first (one write at a time).</summary>
-    private async Task WriteBesideAsync(CancellationToken ct)
+    /// <summary>
+    /// The moves decided so far go to the store beside the walk, which does not wait for them: a chunk is written after
+    /// the one before it (one write at a time, in the order decided).
+    /// </summary>
+    private void WriteBeside(CancellationToken ct)
     {
         if (_moves.Count == 0) return;
-        await CollectAsync();
         var chunk = _moves.ToList();
         _moves.Clear();
-        _writing = WriteAsync(chunk, ct);
+        _writing.Add(WriteAfterAsync(_writing.Count > 0 ? _writing[^1] : Task.CompletedTask, chunk, ct));
     }
 
-    private async Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)> WriteAsync(List<FileMove> chunk, CancellationToken ct)
+    private async Task<(int Moved, IReadOnlyList<ScanProblem> Problems, TimeSpan Took)> WriteAfterAsync(Task before, List<FileMove> chunk, CancellationToken ct)
     {
         await Task.Yield(); // the walk goes on while this writes
+        try
+        {
+            await before;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The chunk before failed as a whole (its task reports why): this one is still written.
+        }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var problems = await _store!.MoveAsync(chunk, _clock.GetUtcNow(), ct);
         return (chunk.Count - problems.Count, problems, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Waits for the write beside the walk, if one runs, and counts what it wrote.</summary>
+    /// <summary>Waits for the writes beside the walk and counts what they wrote; the first that failed as a whole fails the scan.</summary>
     private async Task CollectAsync()
     {
-        if (_writing is not { } writing) return;
-        _writing = null;
-        var (moved, problems, took) = await writing;
-        Moved += moved;
-        _problems.AddRange(problems);
-        _writeTime += took;
+        try
+        {
+            foreach (var write in _writing)
+            {
+                var (moved, problems, took) = await write;
+                Moved += moved;
+                _problems.AddRange(problems);
+                _writeTime += took;
+            }
+        }
+        finally
+        {
+            // What is left running after a failure is waited for by StopAsync.
+            _writing.RemoveAll(w => w.IsCompletedSuccessfully);
+        }
     }
 
     /// <summary>A known file of this walk the probed file may be: by the id stored in it, else by device, inode, size and last change.</summary>
