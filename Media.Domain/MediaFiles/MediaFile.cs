@@ -73,14 +73,25 @@ public sealed class MediaFile
     /// </summary>
     public Result MoveTo(Library library, string path, long size, DateTimeOffset at)
     {
+        var target = MoveTarget(library, path, ofEpisodes: EpisodeId is not null);
+        if (target.IsFailure) return target.Error!;
+        (LibraryId, Path, PathHash) = (library.Id, target.Value.Path, target.Value.PathHash);
+        State = State.Seen(size, at);
+        return Result.Ok();
+    }
+
+    /// <summary>
+    /// Where a file moves to: its path as stored and that path's key, when the path can be stored and the library is of
+    /// the file's kind (a file of episodes in a series library, any other in a movies library). Also for a store that
+    /// moves many files in one statement without loading them, which then holds each file to <paramref name="ofEpisodes"/>.
+    /// </summary>
+    public static Result<(string Path, byte[] PathHash)> MoveTarget(Library library, string path, bool ofEpisodes)
+    {
         ArgumentNullException.ThrowIfNull(library);
         var normalized = RelativePath.Normalize(path);
         if (normalized.IsFailure) return normalized.Error!;
-        if (library.Kind != (EpisodeId is null ? LibraryKind.Movies : LibraryKind.Series))
-            return MediaFileErrors.MoveToOtherKind(library);
-        (LibraryId, Path, PathHash) = (library.Id, normalized.Value, PathKey.Of(normalized.Value));
-        State = State.Seen(size, at);
-        return Result.Ok();
+        if (library.Kind != (ofEpisodes ? LibraryKind.Series : LibraryKind.Movies)) return MediaFileErrors.MoveToOtherKind(library);
+        return (normalized.Value, PathKey.Of(normalized.Value));
     }
 
     /// <summary>

@@ -39,34 +39,49 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         var problems = new List<ScanProblem>();
-        // PostgreSQL: the files are read untracked and written set-based (SaveSetBasedAsync).
-        var setBased = own.Database.IsNpgsql();
+        var oneStatement = own.Database.IsNpgsql();
         foreach (var chunk in moves.Chunk(Chunk))
         {
-            var changed = await ApplyAsync(own, chunk, at, problems, tracked: !setBased, ct);
             try
             {
-                if (setBased) await SaveSetBasedAsync(own, changed, ct);
-                else await own.SaveChangesAsync(ct);
-                Detach(own, changed);
-            }
-            catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException)
-            {
-                // One move the database refuses fails the chunk: each is made again on its own, and the ones that fail reported.
-                Detach(own, changed);
-                foreach (var move in chunk)
+                if (oneStatement) await MoveInOneStatementAsync(own, chunk, at, problems, ct);
+                else
                 {
-                    var single = await ApplyAsync(own, [move], at, [], tracked: true, ct);
+                    await ApplyAsync(own, chunk, at, problems, ct);
                     try
                     {
                         await own.SaveChangesAsync(ct);
                     }
-                    catch (DbUpdateException e)
+                    finally
                     {
-                        problems.Add(new ScanProblem(move.ToPath, "move_not_recorded",
-                            $"Recognised as '{move.From}' moved here, but the database refused the move: {(e.InnerException ?? e).Message}"));
+                        own.ChangeTracker.Clear(); // the moves' own unit of work: nothing of it is kept
                     }
-                    Detach(own, single);
+                }
+                continue;
+            }
+            catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+            {
+                // One move the database refuses (a path taken meanwhile) fails the chunk: each is made again on its own,
+                // and the ones that fail reported.
+                problems.RemoveAll(p => chunk.Any(m => m.ToPath == p.Path));
+            }
+            foreach (var move in chunk)
+            {
+                await ApplyAsync(own, [move], at, problems, ct);
+                try
+                {
+                    await own.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException e)
+                {
+                    problems.Add(new ScanProblem(move.ToPath, "move_not_recorded",
+                        $"Recognised as '{move.From}' moved here, but the database refused the move: {(e.InnerException ?? e).Message}"));
+                }
+                finally
+                {
+                    // All of it, the files' states too (an owned entity stays tracked when its owner alone is detached):
+                    // what the refused move left pending must not be written with the next.
+                    own.ChangeTracker.Clear();
                 }
             }
         }
@@ -74,91 +89,92 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
     }
 
     /// <summary>
-    /// PostgreSQL: the moved files' paths and states in one statement per table for the whole chunk (arrays unnested),
-    /// and their history entries, in one transaction; two statements per file cost a scan seconds at thousands of moves.
+    /// PostgreSQL: a chunk of moves in one statement (arrays unnested, data-modifying CTEs): the files' paths, their
+    /// states and their history entries, without reading the files first; at thousands of moves, a read and three
+    /// statements a chunk cost a scan seconds. What a move asks of the aggregate is asked here: the path and the kind by
+    /// <see cref="MediaFile.MoveTarget"/>, the file being of that kind by the statement (a file of episodes has an
+    /// episode). A file not moved by it (forgotten meanwhile, or of the other kind) is a problem on that path.
     /// </summary>
-    private static async Task SaveSetBasedAsync(MediaDbContext db, List<object> changed, CancellationToken ct)
+    private static async Task MoveInOneStatementAsync(MediaDbContext db, FileMove[] chunk, DateTimeOffset at, List<ScanProblem> problems, CancellationToken ct)
     {
-        var imports = changed.OfType<ImportAttempt>().ToList();
-        var moved = imports.Select(i => i.MediaFileId).ToHashSet();
-        var files = changed.OfType<MediaFile>().Where(f => moved.Contains(f.Id)).ToList();
-        // The entries are inserted here, not by SaveChanges.
-        foreach (var import in imports) db.Entry(import).State = EntityState.Detached;
-        // The retrying execution strategy runs the transaction as one unit: again as a whole after a transient failure.
+        var rows = new List<(FileMove Move, string Path, byte[] Key, bool OfEpisodes, ImportAttempt Entry)>(chunk.Length);
+        foreach (var move in chunk)
+        {
+            var ofEpisodes = move.To.Kind == Domain.Libraries.LibraryKind.Series;
+            var target = MediaFile.MoveTarget(move.To, move.ToPath, ofEpisodes);
+            if (target.IsFailure) problems.Add(new ScanProblem(move.ToPath, "move_not_recorded", target.Error!.Message));
+            else rows.Add((move, target.Value.Path, target.Value.PathHash, ofEpisodes, ImportAttempt.Moved(move.File, move.From, move.ToPath, move.How, at, move.Note)));
+        }
+        if (rows.Count == 0) return;
+        var seen = FileState.Verified(0, at); // what a file seen again at its new path is: it exists, verified now
+        var moved = new HashSet<Guid>();
+        // The retrying execution strategy runs the statement again as a whole after a transient failure.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await WriteAsync(db, files, imports, ct);
-            await transaction.CommitAsync(ct);
+            moved.Clear();
+            var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText =
+                    """
+                    WITH v AS (
+                        SELECT * FROM unnest(@ids, @episodes, @libraries, @paths, @keys, @sizes, @devices, @inodes, @modified,
+                            @entries, @sources, @destinations, @notes, @recognised)
+                            AS v(id, of_episodes, library_id, path, path_hash, file_size, device, inode, modified_at,
+                                entry_id, source_path, destination_path, note, recognised_by)
+                    ), moved AS (
+                        UPDATE media_file f SET library_id = v.library_id, path = v.path, path_hash = v.path_hash
+                        FROM v WHERE f.id = v.id AND (f.episode_id IS NOT NULL) = v.of_episodes
+                        RETURNING f.id
+                    ), states AS (
+                        UPDATE media_file_state s SET file_exists = @exists, file_size = v.file_size, last_verified_at = @at,
+                            device = v.device, inode = v.inode, modified_at = v.modified_at
+                        FROM v JOIN moved m ON m.id = v.id WHERE s.media_file_id = v.id
+                    )
+                    INSERT INTO media_file_import (id, media_file_id, download_job_id, method, source_path, destination_path, succeeded, error_code, error, attempted_at, recognised_by)
+                    SELECT v.entry_id, v.id, NULL, @method, v.source_path, v.destination_path, TRUE, NULL, v.note, @at, v.recognised_by
+                    FROM v JOIN moved m ON m.id = v.id
+                    RETURNING media_file_id
+                    """;
+                var p = command.Parameters;
+                p.Add(new Npgsql.NpgsqlParameter("ids", rows.Select(r => r.Move.File.Value).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("episodes", rows.Select(r => r.OfEpisodes).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("libraries", rows.Select(r => r.Move.To.Id.Value).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("paths", rows.Select(r => r.Path).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("keys", rows.Select(r => r.Key).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("sizes", rows.Select(r => r.Move.Probe.Size).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("devices", rows.Select(r => r.Move.Probe.Device).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("inodes", rows.Select(r => r.Move.Probe.Inode).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("modified", rows.Select(r => FileState.Microseconds(r.Move.Probe.ModifiedAt).ToUniversalTime()).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("entries", rows.Select(r => r.Entry.Id.Value).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("sources", rows.Select(r => r.Entry.SourcePath).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("destinations", rows.Select(r => r.Entry.DestinationPath).ToArray()));
+                p.Add(new Npgsql.NpgsqlParameter("notes", rows.Select(r => r.Entry.Error).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+                p.Add(new Npgsql.NpgsqlParameter("recognised", rows.Select(r => (string?)db.Stored<ImportAttempt>(nameof(ImportAttempt.RecognisedBy), r.Entry.RecognisedBy)).ToArray())
+                    { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+                p.Add(new Npgsql.NpgsqlParameter("method", (string)db.Stored<ImportAttempt>(nameof(ImportAttempt.Method), ImportMethod.Move)!));
+                p.Add(new Npgsql.NpgsqlParameter("exists", seen.Exists));
+                p.Add(new Npgsql.NpgsqlParameter("at", seen.LastVerifiedAt.ToUniversalTime()));
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) moved.Add(reader.GetGuid(0));
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         });
+        foreach (var (move, _, _, _, _) in rows.Where(r => !moved.Contains(r.Move.File.Value)))
+            problems.Add(new ScanProblem(move.ToPath, "move_not_recorded",
+                $"Recognised as '{move.From}' moved here, but that media file was forgotten meanwhile (or is not of this library's kind)."));
     }
 
-    private static async Task WriteAsync(MediaDbContext db, List<MediaFile> files, List<ImportAttempt> imports, CancellationToken ct)
-    {
-        if (files.Count > 0)
-        {
-            var ids = files.Select(f => f.Id.Value).ToArray();
-            await db.Database.ExecuteSqlRawAsync(
-                """
-                UPDATE media_file f SET library_id = v.library_id, path = v.path, path_hash = v.path_hash
-                FROM unnest(@ids, @libraries, @paths, @hashes) AS v(id, library_id, path, path_hash) WHERE f.id = v.id
-                """,
-                [
-                    new Npgsql.NpgsqlParameter("ids", ids), new Npgsql.NpgsqlParameter("libraries", files.Select(f => f.LibraryId.Value).ToArray()),
-                    new Npgsql.NpgsqlParameter("paths", files.Select(f => f.Path).ToArray()), new Npgsql.NpgsqlParameter("hashes", files.Select(f => f.PathHash).ToArray()),
-                ], ct);
-            await db.Database.ExecuteSqlRawAsync(
-                """
-                UPDATE media_file_state s SET file_exists = v.file_exists, file_size = v.file_size, last_verified_at = v.last_verified_at,
-                    device = v.device, inode = v.inode, modified_at = v.modified_at
-                FROM unnest(@ids, @exists, @sizes, @verified, @devices, @inodes, @modified)
-                    AS v(id, file_exists, file_size, last_verified_at, device, inode, modified_at)
-                WHERE s.media_file_id = v.id
-                """,
-                [
-                    new Npgsql.NpgsqlParameter("ids", ids), new Npgsql.NpgsqlParameter("exists", files.Select(f => f.State.Exists).ToArray()),
-                    new Npgsql.NpgsqlParameter("sizes", files.Select(f => f.State.Size).ToArray()),
-                    new Npgsql.NpgsqlParameter("verified", files.Select(f => f.State.LastVerifiedAt.ToUniversalTime()).ToArray()),
-                    new Npgsql.NpgsqlParameter("devices", files.Select(f => f.State.Device).ToArray()),
-                    new Npgsql.NpgsqlParameter("inodes", files.Select(f => f.State.Inode).ToArray()),
-                    new Npgsql.NpgsqlParameter("modified", files.Select(f => f.State.ModifiedAt?.ToUniversalTime()).ToArray()),
-                ], ct);
-        }
-        await InsertHistoryAsync(db, imports, ct);
-    }
-
-    /// <summary>The move entries in one INSERT (arrays unnested); enums stored as the model stores them.</summary>
-    private static async Task InsertHistoryAsync(MediaDbContext db, List<ImportAttempt> imports, CancellationToken ct)
-    {
-        if (imports.Count == 0) return;
-        await db.Database.ExecuteSqlRawAsync(
-            """
-            INSERT INTO media_file_import (id, media_file_id, download_job_id, method, source_path, destination_path, succeeded, error_code, error, attempted_at, recognised_by)
-            SELECT * FROM unnest(@ids, @files, @jobs, @methods, @sources, @destinations, @succeeded, @codes, @errors, @at, @recognised)
-            """,
-            [
-                new Npgsql.NpgsqlParameter("ids", imports.Select(i => i.Id.Value).ToArray()),
-                new Npgsql.NpgsqlParameter("files", imports.Select(i => i.MediaFileId?.Value).ToArray()),
-                new Npgsql.NpgsqlParameter("jobs", imports.Select(i => i.DownloadJobId?.Value).ToArray()),
-                new Npgsql.NpgsqlParameter("methods", imports.Select(i => (string)db.Stored<ImportAttempt>(nameof(ImportAttempt.Method), i.Method)!).ToArray()),
-                new Npgsql.NpgsqlParameter("sources", imports.Select(i => i.SourcePath).ToArray()),
-                new Npgsql.NpgsqlParameter("destinations", imports.Select(i => i.DestinationPath).ToArray()),
-                new Npgsql.NpgsqlParameter("succeeded", imports.Select(i => i.Succeeded).ToArray()),
-                new Npgsql.NpgsqlParameter("codes", imports.Select(i => i.ErrorCode).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
-                new Npgsql.NpgsqlParameter("errors", imports.Select(i => i.Error).ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
-                new Npgsql.NpgsqlParameter("at", imports.Select(i => i.AttemptedAt.ToUniversalTime()).ToArray()),
-                new Npgsql.NpgsqlParameter("recognised", imports.Select(i => (string?)db.Stored<ImportAttempt>(nameof(ImportAttempt.RecognisedBy), i.RecognisedBy)).ToArray())
-                    { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
-            ], ct);
-    }
-
-    private static async Task<List<object>> ApplyAsync(
-        MediaDbContext db, IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, bool tracked, CancellationToken ct)
+    private static async Task ApplyAsync(
+        MediaDbContext db, IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, CancellationToken ct)
     {
         var ids = moves.Select(m => m.File).ToList();
-        var query = tracked ? db.Set<MediaFile>() : db.Set<MediaFile>().AsNoTracking();
-        var files = await query.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
-        var changed = new List<object>(files.Values);
+        var files = await db.Set<MediaFile>().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
         foreach (var move in moves)
         {
             if (!files.TryGetValue(move.File, out var file))
@@ -175,9 +191,7 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
             file.SeenOnDisk(move.Probe.Device, move.Probe.Inode, move.Probe.ModifiedAt);
             var entry = ImportAttempt.Moved(file.Id, move.From, move.ToPath, move.How, at, move.Note);
             db.Add(entry);
-            changed.Add(entry);
         }
-        return changed;
     }
 
     public async Task ReplacedAsync(MediaFileId file, DateTimeOffset at, CancellationToken ct)
@@ -204,8 +218,15 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
         }
     }
 
+    /// <summary>Lets go of entities, with what they own (a file's state is an entity of its own that detaching the file leaves tracked).</summary>
     private static void Detach(MediaDbContext db, IEnumerable<object> entities)
     {
-        foreach (var entity in entities) db.Entry(entity).State = EntityState.Detached;
+        foreach (var entity in entities)
+        {
+            var entry = db.Entry(entity);
+            foreach (var owned in entry.References.Select(r => r.TargetEntry).Where(t => t is not null && t.Metadata.IsOwned()).ToList())
+                owned!.State = EntityState.Detached;
+            entry.State = EntityState.Detached;
+        }
     }
 }
