@@ -29,6 +29,15 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     private readonly Task _writer;
     private int _pending;
 
+    /// <summary>
+    /// Answers read ahead for questions about to be asked (<see cref="ReadyAsync"/>), held apart from the memory level:
+    /// after a scan's thousands of answers that level is full and turns new entries away, and every readied answer
+    /// would be read again from the table, one query each. Kept a few minutes from their reading.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Value, DateTimeOffset ExpiresAt, DateTimeOffset ReadAt)> _readied =
+        new(StringComparer.Ordinal);
+    private static readonly TimeSpan ReadiedLifetime = TimeSpan.FromMinutes(2);
+
     public TmdbResponseCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TmdbResponseCache> logger)
     {
         (_scopes, _clock, _logger) = (scopes, clock, logger);
@@ -43,6 +52,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     public async Task<(bool Hit, string? Body)> GetAsync(string key, CancellationToken ct)
     {
         if (_memory.TryGetValue(key, out string? cached)) return (true, cached == NotFound ? null : cached);
+        if (_readied.TryGetValue(key, out var ready) && ready.ExpiresAt > _clock.GetUtcNow()) return (true, ready.Value == NotFound ? null : ready.Value);
         // Which keys the table holds is known in memory: a first scan's thousands of new questions skip the database.
         if (!(await StoredKeysAsync(ct)).ContainsKey(key)) return (false, null);
         await using var scope = _scopes.CreateAsyncScope();
@@ -54,18 +64,21 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         return (true, entry.Value == NotFound ? null : entry.Value);
     }
 
-    /// <summary>Reads the table's fresh answers for these keys into memory, a few hundred keys a query.</summary>
+    /// <summary>Reads the table's fresh answers for these keys ahead of their questions, a few hundred keys a query.</summary>
     public async Task ReadyAsync(IEnumerable<string> keys, CancellationToken ct)
     {
+        var now = _clock.GetUtcNow();
+        foreach (var (key, old) in _readied)
+            if (now - old.ReadAt > ReadiedLifetime || old.ExpiresAt <= now) _readied.TryRemove(key, out _);
         var stored = await StoredKeysAsync(ct);
-        var wanted = keys.Where(k => stored.ContainsKey(k) && !_memory.TryGetValue(k, out _)).Distinct(StringComparer.Ordinal).ToList();
+        var wanted = keys.Where(k => stored.ContainsKey(k) && !_memory.TryGetValue(k, out _) && !_readied.ContainsKey(k))
+            .Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0) return;
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        var now = _clock.GetUtcNow();
         foreach (var chunk in wanted.Chunk(ReadChunk))
             foreach (var entry in await db.Set<ApiCacheEntry>().AsNoTracking().Where(e => chunk.Contains(e.Key)).ToListAsync(ct))
-                if (entry.IsFresh(now)) Remember(entry.Key, entry.Value, entry.ExpiresAt - now);
+                if (entry.IsFresh(now)) _readied[entry.Key] = (entry.Value, entry.ExpiresAt, now);
     }
 
     private async Task<System.Collections.Concurrent.ConcurrentDictionary<string, byte>> StoredKeysAsync(CancellationToken ct)
@@ -95,6 +108,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     {
         var value = body ?? NotFound;
         Remember(key, value, ttl);
+        if (_readied.ContainsKey(key)) _readied[key] = (value, _clock.GetUtcNow() + ttl, _clock.GetUtcNow());
         Interlocked.Increment(ref _pending);
         if (!_writes.Writer.TryWrite((key, value, _clock.GetUtcNow() + ttl))) Interlocked.Decrement(ref _pending);
         return Task.CompletedTask;
@@ -167,6 +181,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     internal void ClearMemory()
     {
         _memory.Clear();
+        _readied.Clear();
         _storedKeys = null;
     }
 

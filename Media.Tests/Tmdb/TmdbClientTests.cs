@@ -152,6 +152,29 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task Readied_answers_are_kept_while_the_memory_level_drops_its_oldest()
+    {
+        var first = Client();
+        var searched = await first.SearchAsync(MediaType.Movie, "The Matrix Reloaded", 2002, Ct);
+        var movie = await first.GetMovieAsync(603, Ct);
+        await _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
+        var asked = _tmdb.Requests;
+
+        var second = Client();
+        await second.ReadyAsync([new MetadataQuestion.Search(MediaType.Movie, "The Matrix Reloaded", 2002), new MetadataQuestion.Movie(603)], Ct);
+        // As in a scan: thousands of other answers meanwhile, more than the memory level holds (it drops its oldest).
+        var cache = _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>();
+        for (var i = 0; i < 6_000; i++) await cache.StoreAsync($"test:other-{i}", "{}", TimeSpan.FromHours(1), Ct);
+        await cache.DrainAsync();
+        await Task.Delay(200, Ct); // the memory level compacts in the background
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct));
+
+        Assert.That((await second.SearchAsync(MediaType.Movie, "The Matrix Reloaded", 2002, Ct)).Select(c => c.TmdbId), Is.EqualTo(searched.Select(c => c.TmdbId)));
+        Assert.That(await second.GetMovieAsync(603, Ct), Is.EqualTo(movie));
+        Assert.That(_tmdb.Requests, Is.EqualTo(asked), "every answer came from what was readied, not from TMDB");
+    }
+
+    [Test]
     public async Task A_wrong_key_fails_fast_without_retries()
     {
         var error = await Assert.ThrowsAsync<MetadataUnavailableException>(() => Client("wrong-key").GetMovieAsync(603, Ct));
