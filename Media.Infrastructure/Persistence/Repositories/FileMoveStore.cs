@@ -59,7 +59,7 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
                 }
                 continue;
             }
-            catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+            catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException)
             {
                 // One move the database refuses (a path taken meanwhile) fails the chunk: each is made again on its own,
                 // and the ones that fail reported.
