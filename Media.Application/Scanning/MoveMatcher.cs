@@ -17,9 +17,10 @@ namespace Media.Application.Scanning;
 /// path: not yet seen by this walk and gone from the disk when looked at (decided at once), unseen by the whole walk,
 /// already missing, or (outside this walk: another folder, another library of the same kind) gone when looked at.
 /// Moves are written a chunk at a time while the walk goes on (<see cref="IFileMoveStore.MoveAsync"/> has a unit of
-/// work of its own): thousands of moves cost the walk little more than looking at the files. A known path whose file is not the known one (another id stored in it, or none where
-/// one was stored, or another inode) gives the path up to the new file. Everything else is left to identification,
-/// which may answer from the identity stored in the file (<see cref="Identifier.FromTagAsync"/>): no TMDB request.
+/// work of its own): thousands of moves cost the walk little more than looking at the files. A known path whose file
+/// is not the known one (another id stored in it, or none where one was stored, or another inode) gives the path up to
+/// the new file. Everything else is left to identification, which may answer from the identity stored in the file
+/// (<see cref="Identifier.FromTagAsync"/>): no TMDB request.
 /// </summary>
 public sealed class MoveMatcher
 {
