@@ -88,4 +88,41 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
         Assert.That(owners, Is.EqualTo(new[] { theirs.Item.Id, theirs.Item.Id }), "both files, before and after the batch, belong to the one item");
         Assert.That((await store.LoadItemAsync(ours.Id, Ct))?.Id, Is.EqualTo(theirs.Item.Id));
     }
+
+    [Test]
+    public async Task Touching_all_stamps_the_present_files_of_the_library_and_folder_and_none_under_an_unread_folder()
+    {
+        var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var library = Media.Domain.Libraries.Library.Create("Touched", LibraryKind.Movies,
+            Media.Domain.Libraries.StorageLocation.Local($"/srv/touch-{Guid.NewGuid():N}"), at).Value;
+        var other = Media.Domain.Libraries.Library.Create("Other", LibraryKind.Movies,
+            Media.Domain.Libraries.StorageLocation.Local($"/srv/touch-{Guid.NewGuid():N}"), at).Value;
+        var item = MediaItem.Movie(880_001, "Touched", null, 2001, at);
+        MediaFile File(Media.Domain.Libraries.Library l, string path, bool exists = true) =>
+            MediaFile.Create(l, item, null, path, exists ? FileState.Verified(1, at) : FileState.Verified(1, at).Missing(at), at).Value;
+        string[] paths = ["A/a.mkv", "B/b.mkv", "B2/b2.mkv", "C/c.mkv", "C/D/d.mkv"];
+        var files = paths.Select(p => File(library, p)).Append(File(library, "A/gone.mkv", exists: false)).Append(File(other, "A/a.mkv")).ToList();
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.AddRange(library, other, item);
+            db.AddRange(files);
+            await db.SaveChangesAsync(Ct);
+        });
+
+        async Task<string[]> TouchedAsync(string? folder, string[] unread, DateTimeOffset when)
+        {
+            await InNewScope(s => s.GetRequiredService<IScanStore>().TouchAllAsync(library.Id, folder, unread, when, Ct));
+            var stamped = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking()
+                .Where(f => f.State.LastVerifiedAt == when).Select(f => new { f.LibraryId, f.Path }).ToListAsync(Ct));
+            Assert.That(stamped.All(f => f.LibraryId == library.Id), "never another library's files");
+            return stamped.Select(f => f.Path).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.That(await TouchedAsync(null, ["B"], at.AddDays(1)), Is.EqualTo(new[] { "A/a.mkv", "B2/b2.mkv", "C/D/d.mkv", "C/c.mkv" }),
+            "every present file but those under the unread folder (B2 is not under B); not the missing one");
+        Assert.That(await TouchedAsync("C", [], at.AddDays(2)), Is.EqualTo(new[] { "C/D/d.mkv", "C/c.mkv" }), "a folder scan: that folder's files");
+        Assert.That(await TouchedAsync("C", ["C/D"], at.AddDays(3)), Is.EqualTo(new[] { "C/c.mkv" }));
+        Assert.That(await TouchedAsync(null, [""], at.AddDays(4)), Is.Empty, "an unreadable root: nothing");
+    }
 }
