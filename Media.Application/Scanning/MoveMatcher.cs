@@ -192,9 +192,7 @@ public sealed class MoveMatcher
                 _library.Id.Value, Moved, _writeTime.TotalSeconds);
         if (_seen.Count > 0) await _store!.RecordDiskAsync(_seen, ct);
         _seen.Clear();
-        var problems = _problems.ToList();
-        _problems.Clear();
-        return (left, problems);
+        return (left, TakeProblems());
     }
 
     /// <summary>
@@ -206,6 +204,11 @@ public sealed class MoveMatcher
         if (_disk is null) return [];
         WriteBeside(ct);
         await CollectAsync();
+        return TakeProblems();
+    }
+
+    private List<ScanProblem> TakeProblems()
+    {
         var problems = _problems.ToList();
         _problems.Clear();
         return problems;

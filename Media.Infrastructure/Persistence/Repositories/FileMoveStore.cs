@@ -45,18 +45,7 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
             try
             {
                 if (oneStatement) await MoveInOneStatementAsync(own, chunk, at, problems, ct);
-                else
-                {
-                    await ApplyAsync(own, chunk, at, problems, ct);
-                    try
-                    {
-                        await own.SaveChangesAsync(ct);
-                    }
-                    finally
-                    {
-                        own.ChangeTracker.Clear(); // the moves' own unit of work: nothing of it is kept
-                    }
-                }
+                else await SaveTrackedAsync(own, chunk, at, problems, ct);
                 continue;
             }
             catch (Exception failure) when (failure is DbUpdateException or Npgsql.PostgresException)
@@ -67,25 +56,34 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
             }
             foreach (var move in chunk)
             {
-                await ApplyAsync(own, [move], at, problems, ct);
                 try
                 {
-                    await own.SaveChangesAsync(ct);
+                    await SaveTrackedAsync(own, [move], at, problems, ct);
                 }
                 catch (DbUpdateException e)
                 {
                     problems.Add(new ScanProblem(move.ToPath, "move_not_recorded",
                         $"Recognised as '{move.From}' moved here, but the database refused the move: {(e.InnerException ?? e).Message}"));
                 }
-                finally
-                {
-                    // All of it, the files' states too (an owned entity stays tracked when its owner alone is detached):
-                    // what the refused move left pending must not be written with the next.
-                    own.ChangeTracker.Clear();
-                }
             }
         }
         return problems;
+    }
+
+    /// <summary>Moves made on the loaded files and saved; the unit of work let go of whatever happens.</summary>
+    private static async Task SaveTrackedAsync(MediaDbContext db, IReadOnlyList<FileMove> moves, DateTimeOffset at, List<ScanProblem> problems, CancellationToken ct)
+    {
+        try
+        {
+            await ApplyAsync(db, moves, at, problems, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            // All of it, the files' states too (an owned entity stays tracked when its owner alone is detached): what a
+            // refused move left pending must not be written with the next.
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>

@@ -65,22 +65,17 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public async Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
     {
+        // Paths under these prefixes: the scanned folder's, and each unread folder's (an unreadable root, "", is all of them).
+        var within = folder is null ? null : folder + "/";
+        var skipped = unread.Select(u => u.Length == 0 ? "" : u + "/").ToList();
         if (db.Database.IsNpgsql())
         {
-            await TouchAllOnPostgresAsync(library, folder, unread, at, ct);
+            await TouchAllOnPostgresAsync(library, within, skipped, at, ct);
             return;
         }
         var files = db.Set<MediaFile>().Where(f => f.LibraryId == library && f.State.Exists);
-        if (folder is not null)
-        {
-            var prefix = folder + "/";
-            files = files.Where(f => f.Path.StartsWith(prefix));
-        }
-        foreach (var skipped in unread)
-        {
-            var prefix = skipped.Length == 0 ? "" : skipped + "/";
-            files = files.Where(f => !f.Path.StartsWith(prefix));
-        }
+        if (within is not null) files = files.Where(f => f.Path.StartsWith(within));
+        foreach (var prefix in skipped) files = files.Where(f => !f.Path.StartsWith(prefix));
         await files.ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
     }
 
@@ -88,21 +83,20 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     /// PostgreSQL: the states joined once to their files (EF's translation of the owned property's update joins the
     /// state table twice: a third more time at 100,000 files, on every re-scan). Prefixes compared with starts_with.
     /// </summary>
-    private async Task TouchAllOnPostgresAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
+    private async Task TouchAllOnPostgresAsync(LibraryId library, string? within, List<string> skipped, DateTimeOffset at, CancellationToken ct)
     {
         var sql = new System.Text.StringBuilder(
             "UPDATE media_file_state s SET last_verified_at = @at FROM media_file f WHERE f.id = s.media_file_id AND f.library_id = @library AND s.file_exists");
         var parameters = new List<object> { new Npgsql.NpgsqlParameter("at", at.ToUniversalTime()), new Npgsql.NpgsqlParameter("library", library.Value) };
-        if (folder is not null)
+        if (within is not null)
         {
-            sql.Append(" AND starts_with(f.path, @folder)");
-            parameters.Add(new Npgsql.NpgsqlParameter("folder", folder + "/"));
+            sql.Append(" AND starts_with(f.path, @within)");
+            parameters.Add(new Npgsql.NpgsqlParameter("within", within));
         }
-        foreach (var (skipped, i) in unread.Select((u, i) => (u, i)))
+        for (var i = 0; i < skipped.Count; i++)
         {
-            // An unreadable root ("") leaves every file as it was.
-            sql.Append($" AND NOT starts_with(f.path, @unread{i})");
-            parameters.Add(new Npgsql.NpgsqlParameter($"unread{i}", skipped.Length == 0 ? "" : skipped + "/"));
+            sql.Append($" AND NOT starts_with(f.path, @skipped{i})");
+            parameters.Add(new Npgsql.NpgsqlParameter($"skipped{i}", skipped[i]));
         }
         await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
     }
