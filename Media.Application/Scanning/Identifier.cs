@@ -304,10 +304,12 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         return new Identification(series, episodes!, [], null);
     }
 
-    /// <summary>The series with the season's rows stored (find-or-create, like the item); the stored aggregate.</summary>
+    /// <summary>
+    /// The series with the season's rows stored (find-or-create, like the item): added to the series in memory and
+    /// written on their own (the series is not read again unless another writer stored them first).
+    /// </summary>
     private async Task<MediaItem> EnsureSeasonAsync(MediaItem series, int number, IReadOnlyList<int> episodes, CancellationToken ct)
     {
-        var candidate = MediaItem.Create(series.Type, series.TmdbId, series.Title, series.OriginalTitle, series.Year, clock.GetUtcNow());
         if (!_seasons.TryGetValue((series.Id, number), out var fromTmdb))
         {
             fromTmdb = false;
@@ -317,27 +319,24 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                 if (!details.Failed)
                 {
                     fromTmdb = true;
-                    if (details.Value is { } s)
-                    {
-                        var season = candidate.EnsureSeason(number, s.Name);
-                        foreach (var e in s.Episodes) season.EnsureEpisode(e.Number, e.Title, e.AirDate);
-                    }
+                    _seasons[(series.Id, number)] = true;
+                    if (details.Value is not { } s) return series;
+                    return await StoreSeasonAsync(series, number, s.Name, s.Episodes.Select(e => (e.Number, e.Title, e.AirDate)), ct);
                 }
             }
             _seasons[(series.Id, number)] = fromTmdb;
-            if (fromTmdb) return await StoreSeasonAsync(series, candidate, ct);
         }
         if (fromTmdb || episodes.All(e => series.FindEpisode(number, e) is not null)) return series;
         // Without TMDB the name is the only source: trust it for the rows it names.
-        var known = candidate.EnsureSeason(number, number == 0 ? "Specials" : null);
-        foreach (var e in episodes) known.EnsureEpisode(e);
-        return await StoreSeasonAsync(series, candidate, ct);
+        return await StoreSeasonAsync(series, number, number == 0 ? "Specials" : null, episodes.Select(e => (e, (string?)null, (DateOnly?)null)), ct);
     }
 
-    private async Task<MediaItem> StoreSeasonAsync(MediaItem series, MediaItem candidate, CancellationToken ct)
+    private async Task<MediaItem> StoreSeasonAsync(
+        MediaItem series, int number, string? name, IEnumerable<(int Number, string? Title, DateOnly? AirDate)> episodes, CancellationToken ct)
     {
-        if (candidate.Seasons.Count == 0) return series;
-        var stored = await store.EnsureItemAsync(candidate, ct);
+        var season = series.EnsureSeason(number, name);
+        foreach (var (episode, title, airDate) in episodes) season.EnsureEpisode(episode, title, airDate);
+        var stored = await store.EnsureSeasonAsync(series, number, ct);
         _loaded[stored.Id] = stored;
         return stored;
     }

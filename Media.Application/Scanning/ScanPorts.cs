@@ -58,6 +58,13 @@ public interface IScanStore
     Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct);
 
     /// <summary>
+    /// Find-or-create of the rows of one season of a stored series, as the series (untracked) holds it in memory:
+    /// returns the series itself when its rows went in as they are, else the series as stored (another writer stored
+    /// some of them first, under other ids).
+    /// </summary>
+    Task<MediaItem> EnsureSeasonAsync(MediaItem series, int season, CancellationToken ct);
+
+    /// <summary>
     /// After a complete walk: every file of the library (or folder) that still exists is verified at
     /// <paramref name="at"/>, except under the folders the walk could not read. One statement, not one per file.
     /// </summary>

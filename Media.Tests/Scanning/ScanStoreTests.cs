@@ -1,5 +1,6 @@
 using Media.Application.MediaItems;
 using Media.Application.Scanning;
+using Media.Domain.Common;
 using Media.Domain.Imports;
 using Media.Domain.Libraries;
 using Media.Domain.MediaFiles;
@@ -124,5 +125,104 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
         Assert.That(await TouchedAsync("C", [], at.AddDays(2)), Is.EqualTo(new[] { "C/D/d.mkv", "C/c.mkv" }), "a folder scan: that folder's files");
         Assert.That(await TouchedAsync("C", ["C/D"], at.AddDays(3)), Is.EqualTo(new[] { "C/c.mkv" }));
         Assert.That(await TouchedAsync(null, [""], at.AddDays(4)), Is.Empty, "an unreadable root: nothing");
+    }
+    [Test]
+    public async Task A_batch_of_new_files_is_stored_whole_and_a_refused_file_is_reported_while_the_rest_is_kept()
+    {
+        var at = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+        var library = Library.Create("Shows", LibraryKind.Series, StorageLocation.Local($"/srv/batch-{Guid.NewGuid():N}"), at).Value;
+        var candidate = MediaItem.Series(880_100, "Batch Show", null, 2020, at);
+        var season = candidate.EnsureSeason(1);
+        for (var e = 1; e <= 3; e++) season.EnsureEpisode(e, $"Episode {e}");
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.Add(library);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var show = (await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(candidate, Ct))).Item;
+        var taken = MediaFile.Create(library, show, show.FindEpisode(1, 1), "Batch Show/S01E01.mkv", FileState.Verified(1, at), at).Value;
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.Add(taken);
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var store = Get<IScanStore>();
+        // A file of two episodes with everything a scan knows of it, a file at a path already taken, a queue entry.
+        var state = FileState.Verified(5_000_000_000, at).OnDisk(64_769, 9_876_543, at.AddMinutes(-5)).Tagged(null);
+        var whole = MediaFile.CreateForEpisodes(library, show, [show.FindEpisode(1, 3)!, show.FindEpisode(1, 2)!], "Batch Show/S01E03E02.mkv", state, at).Value;
+        store.Add(whole, ImportAttempt.Success(ImportMethod.Xattr, whole.Id, whole.Path, whole.Path, at, note: "from the stored identity"));
+        var queued = Media.Domain.Unmatched.UnmatchedFile.Discover(library.Id, "Batch Show/Extras.mkv", 3, [], at);
+        store.Add(queued);
+        Assert.That(await store.FlushAsync(Ct), Is.Empty);
+        // The next batch: a file at a path already taken, and a good one.
+        var clash = MediaFile.Create(library, show, show.FindEpisode(1, 1), taken.Path, FileState.Verified(2, at), at).Value;
+        store.Add(clash, ImportAttempt.Success(ImportMethod.Scan, clash.Id, clash.Path, clash.Path, at));
+        var good = MediaFile.Create(library, show, show.FindEpisode(1, 2), "Batch Show/S01E02.proper.mkv", FileState.Verified(4, at), at).Value;
+        store.Add(good, ImportAttempt.Success(ImportMethod.Scan, good.Id, good.Path, good.Path, at));
+
+        var problems = await store.FlushAsync(Ct);
+
+        Assert.That(problems.Select(p => (p.Path, p.Kind)), Is.EqualTo(new[] { (taken.Path, "unstorable") }), "the refused file, reported");
+        var (stored, imports, inQueue) = await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            return (await db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library.Id).OrderBy(f => f.Path).ToListAsync(Ct),
+                    await db.Set<ImportAttempt>().AsNoTracking().Where(i => i.MediaFileId == whole.Id || i.MediaFileId == clash.Id || i.MediaFileId == good.Id).ToListAsync(Ct),
+                    await db.Set<Media.Domain.Unmatched.UnmatchedFile>().AsNoTracking().Where(u => u.LibraryId == library.Id).Select(u => u.Path).ToListAsync(Ct));
+        });
+        Assert.That(stored.Select(f => f.Id), Is.EquivalentTo(new[] { good.Id, taken.Id, whole.Id }), "the other file of the batch is kept; the taken path keeps its file");
+        var read = stored.Single(f => f.Id == whole.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That((read.Path, read.PathHash, read.MediaItemId, read.EpisodeId, read.CreatedAt),
+                Is.EqualTo((whole.Path, whole.PathHash, show.Id, show.FindEpisode(1, 3)!.Id, at)));
+            Assert.That(read.Episodes, Is.EqualTo(whole.Episodes), "both episodes, in the file's order");
+            Assert.That(read.State, Is.EqualTo(state), "size, verification, device, inode, modification time, identity");
+            Assert.That(imports.Select(i => (i.MediaFileId, i.Method, i.Succeeded, i.Error, i.AttemptedAt)), Is.EquivalentTo(new[]
+            {
+                ((MediaFileId?)whole.Id, ImportMethod.Xattr, true, (string?)"from the stored identity", at), (good.Id, ImportMethod.Scan, true, null, at),
+            }), "no record of the refused file");
+            Assert.That(inQueue, Is.EqualTo(new[] { queued.Path }));
+        });
+    }
+    [Test]
+    public async Task A_season_is_stored_from_the_series_in_memory_and_a_season_another_writer_stored_first_is_theirs()
+    {
+        var at = new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero);
+        var series = (await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(MediaItem.Series(880_200, "Seasoned", null, 2019, at), Ct))).Item;
+        var store = Get<IScanStore>();
+
+        // Season 1: nobody else has it, so the series in memory is what is stored, as it is.
+        var first = series.EnsureSeason(1, "One");
+        first.EnsureEpisode(1, "Pilot", new DateOnly(2019, 1, 1));
+        first.EnsureEpisode(2);
+        var same = await store.EnsureSeasonAsync(series, 1, Ct);
+
+        // Season 2: another writer stores episodes 1 and 2 first; this scan's series knows 1 to 3 under its own ids.
+        var theirs = MediaItem.Series(880_200, "Seasoned", null, 2019, at);
+        theirs.EnsureSeason(2).EnsureEpisode(1, "Theirs");
+        theirs.EnsureSeason(2).EnsureEpisode(2);
+        var stored = (await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(theirs, Ct))).Item;
+        var second = series.EnsureSeason(2, "Two");
+        for (var e = 1; e <= 3; e++) second.EnsureEpisode(e, e == 3 ? "Ours" : null);
+        var merged = await store.EnsureSeasonAsync(series, 2, Ct);
+
+        var read = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaItem>().AsNoTracking()
+            .Include(m => m.Seasons).ThenInclude(x => x.Episodes).SingleAsync(m => m.Id == series.Id, Ct));
+        Assert.Multiple(() =>
+        {
+            Assert.That(same, Is.SameAs(series), "no read again when the rows went in as they are");
+            Assert.That(read.FindEpisode(1, 1)!.Id, Is.EqualTo(first.Episodes.First().Id));
+            Assert.That((read.FindEpisode(1, 1)!.Title, read.Seasons.Single(x => x.Number == 1).Name), Is.EqualTo(("Pilot", "One")));
+            Assert.That(merged, Is.Not.SameAs(series), "the series as stored, read again");
+            Assert.That(merged.FindEpisode(2, 1)!.Id, Is.EqualTo(stored.FindEpisode(2, 1)!.Id), "the other writer's episode is the one");
+            Assert.That(read.Seasons.Single(x => x.Number == 2).Episodes.Select(e => e.Number).Order(), Is.EqualTo(new[] { 1, 2, 3 }));
+            Assert.That(merged.FindEpisode(2, 3)!.Id, Is.EqualTo(read.FindEpisode(2, 3)!.Id));
+            Assert.That((read.FindEpisode(2, 1)!.Title, read.FindEpisode(2, 3)!.Title), Is.EqualTo(("Theirs", "Ours")));
+            Assert.That(read.Seasons.Count, Is.EqualTo(2));
+        });
     }
 }

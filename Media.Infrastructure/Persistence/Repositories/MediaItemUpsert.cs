@@ -32,15 +32,12 @@ internal static class MediaItemUpsert
 
         if (candidate.Seasons.Count > 0)
         {
-            await ExecuteRowsAsync(db, "INSERT INTO season (id, media_item_id, season_number, name) VALUES ",
-                " ON CONFLICT (media_item_id, season_number) DO UPDATE SET name = COALESCE(excluded.name, season.name)",
+            await ExecuteRowsAsync(db, SeasonInsert, SeasonConflict,
                 candidate.Seasons.Select(s => new object[] { s.Id.Value, itemId.Value, s.Number, OrNull(db, s.Name) }), ct);
             var seasonIds = await db.Set<Season>().AsNoTracking().Where(s => s.MediaItemId == itemId)
                 .ToDictionaryAsync(s => s.Number, s => s.Id, ct);
-            await ExecuteRowsAsync(db, "INSERT INTO episode (id, season_id, episode_number, title, air_date) VALUES ",
-                " ON CONFLICT (season_id, episode_number) DO UPDATE SET title = COALESCE(excluded.title, episode.title), air_date = COALESCE(excluded.air_date, episode.air_date)",
-                candidate.Seasons.SelectMany(s => s.Episodes.Select(e => new object[]
-                    { e.Id.Value, seasonIds[s.Number].Value, e.Number, OrNull(db, e.Title), OrNull(db, e.AirDate) })), ct);
+            await ExecuteRowsAsync(db, EpisodeInsert, EpisodeConflict,
+                candidate.Seasons.SelectMany(s => s.Episodes.Select(e => EpisodeRow(db, e, seasonIds[s.Number]))), ct);
         }
 
         var stored = candidate.Type == MediaType.Movie
@@ -78,27 +75,62 @@ internal static class MediaItemUpsert
         return kept;
     }
 
+    /// <summary>
+    /// One season of a stored series, find-or-create in two statements that return the stored rows' ids: true when
+    /// they are the season's and its episodes' own ids (the caller's aggregate is what the database holds), false
+    /// when another writer stored the season first (its episodes are then not written here).
+    /// </summary>
+    public static async Task<bool> EnsureSeasonAsync(MediaDbContext db, MediaItemId itemId, Season season, CancellationToken ct)
+    {
+        var (seasonSql, seasonParameters) = Rows(SeasonInsert, SeasonConflict + Returning, [[season.Id.Value, itemId.Value, season.Number, OrNull(db, season.Name)]]);
+        var stored = await db.Database.SqlQueryRaw<Guid>(seasonSql, seasonParameters.ToArray()).ToListAsync(ct);
+        if (stored is not [var id] || id != season.Id.Value) return false;
+        var ids = new HashSet<Guid>();
+        foreach (var chunk in season.Episodes.Chunk(RowsPerStatement))
+        {
+            var (sql, parameters) = Rows(EpisodeInsert, EpisodeConflict + Returning, chunk.Select(e => EpisodeRow(db, e, season.Id)));
+            ids.UnionWith(await db.Database.SqlQueryRaw<Guid>(sql, parameters.ToArray()).ToListAsync(ct));
+        }
+        return ids.Count == season.Episodes.Count && season.Episodes.All(e => ids.Contains(e.Id.Value));
+    }
+
+    private const string SeasonInsert = "INSERT INTO season (id, media_item_id, season_number, name) VALUES ";
+    private const string SeasonConflict = " ON CONFLICT (media_item_id, season_number) DO UPDATE SET name = COALESCE(excluded.name, season.name)";
+    private const string EpisodeInsert = "INSERT INTO episode (id, season_id, episode_number, title, air_date) VALUES ";
+    private const string EpisodeConflict =
+        " ON CONFLICT (season_id, episode_number) DO UPDATE SET title = COALESCE(excluded.title, episode.title), air_date = COALESCE(excluded.air_date, episode.air_date)";
+    private const string Returning = " RETURNING id AS \"Value\"";
+
+    private static object[] EpisodeRow(MediaDbContext db, Episode episode, SeasonId season) =>
+        [episode.Id.Value, season.Value, episode.Number, OrNull(db, episode.Title), OrNull(db, episode.AirDate)];
+
     private static async Task ExecuteRowsAsync(MediaDbContext db, string insert, string conflict, IEnumerable<object[]> rows, CancellationToken ct)
     {
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            var sql = new StringBuilder(insert);
-            var parameters = new List<object>();
-            foreach (var row in chunk)
-            {
-                if (parameters.Count > 0) sql.Append(", ");
-                sql.Append('(');
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (i > 0) sql.Append(", ");
-                    sql.Append('{').Append(parameters.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
-                    parameters.Add(row[i]);
-                }
-                sql.Append(')');
-            }
-            sql.Append(conflict);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+            var (sql, parameters) = Rows(insert, conflict, chunk);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
         }
+    }
+
+    /// <summary>A multi-row statement: the rows' values as numbered placeholders, then what follows them.</summary>
+    private static (string Sql, List<object> Parameters) Rows(string insert, string after, IEnumerable<object[]> rows)
+    {
+        var sql = new StringBuilder(insert);
+        var parameters = new List<object>();
+        foreach (var row in rows)
+        {
+            if (parameters.Count > 0) sql.Append(", ");
+            sql.Append('(');
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (i > 0) sql.Append(", ");
+                sql.Append('{').Append(parameters.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
+                parameters.Add(row[i]);
+            }
+            sql.Append(')');
+        }
+        return (sql.Append(after).ToString(), parameters);
     }
 
     // The model stores enums as snake_case words and, on SQLite, times as UTC ticks (see Converters).

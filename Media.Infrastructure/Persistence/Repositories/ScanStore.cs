@@ -63,6 +63,17 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     public async Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct) =>
         (await MediaItemUpsert.EnsureAsync(db, candidate, ct)).Item;
 
+    public async Task<MediaItem> EnsureSeasonAsync(MediaItem series, int season, CancellationToken ct)
+    {
+        var rows = series.Seasons.Single(s => s.Number == season);
+        if (await MediaItemUpsert.EnsureSeasonAsync(db, series.Id, rows, ct)) return series;
+        // Some rows were another writer's: the whole find-or-create, and the series as stored.
+        var candidate = MediaItem.Create(series.Type, series.TmdbId, series.Title, series.OriginalTitle, series.Year, series.CreatedAt);
+        var copy = candidate.EnsureSeason(rows.Number, rows.Name);
+        foreach (var episode in rows.Episodes) copy.EnsureEpisode(episode.Number, episode.Title, episode.AirDate);
+        return await EnsureItemAsync(candidate, ct);
+    }
+
     public async Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
     {
         // Paths under these prefixes: the scanned folder's, and each unread folder's (an unreadable root, "", is all of them).
@@ -126,6 +137,18 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public void Add(MediaFile file, ImportAttempt import)
     {
+        if (Copying) _copies.Add((file, import));
+        else Track(file, import);
+    }
+
+    // On PostgreSQL new files and their import records go by binary COPY, untracked (EF's tracked inserts cost more
+    // than everything else a new file costs); a batch the database refuses is saved again the tracked way.
+    private readonly List<(MediaFile File, ImportAttempt Import)> _copies = [];
+    private bool? _copying;
+    private bool Copying => _copying ??= db.Database.IsNpgsql();
+
+    private void Track(MediaFile file, ImportAttempt import)
+    {
         db.Add(file);
         if (_kept.TryGetValue(file.MediaItemId, out var kept)) db.Entry(file).Property(f => f.MediaItemId).CurrentValue = kept;
         db.Add(import);
@@ -154,9 +177,12 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
                     entry.Property(f => f.MediaItemId).CurrentValue = stored;
             }
         }
+        var copied = _copies.Count > 0 && await CopyAsync(ct);
+        if (!copied) foreach (var (file, import) in _copies) Track(file, import);
+        _copies.Clear();
         try
         {
-            await db.SaveChangesAsync(ct);
+            if (!copied) await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException) when (_added.Count > 0)
         {
@@ -181,6 +207,36 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
             foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
         _added.Clear();
         return problems;
+    }
+
+    /// <summary>
+    /// The batch's new files by COPY and the rest of the unit of work (queue entries) by SaveChanges, in one
+    /// transaction; false, with nothing written, when the database refused any of it.
+    /// </summary>
+    private async Task<bool> CopyAsync(CancellationToken ct)
+    {
+        var files = _copies.Select(c => c.File).ToList();
+        var imports = _copies.Select(c => c.Import).ToList();
+        var itemId = db.Model.FindEntityType(typeof(MediaFile))!.FindProperty(nameof(MediaFile.MediaItemId));
+        object? Kept(Microsoft.EntityFrameworkCore.Metadata.IProperty property, object? value) =>
+            property == itemId && value is MediaItemId id && _kept.TryGetValue(id, out var stored) ? stored : value;
+        try
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
+                await PostgresCopy.For(db, typeof(MediaFile)).WriteAsync(db, files, Kept, token);
+                await PostgresCopy.For(db, typeof(ImportAttempt)).WriteAsync(db, imports, null, token);
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                await transaction.CommitAsync(token);
+            }, ct);
+        }
+        catch (Exception e) when (e is DbUpdateException or Npgsql.PostgresException)
+        {
+            return false;
+        }
+        db.ChangeTracker.AcceptAllChanges();
+        return true;
     }
 
     /// <summary>What one file added: its media file and import record, or its queue entry.</summary>
