@@ -48,30 +48,63 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         if (!TmdbAvailable) return;
         var questions = new Dictionary<string, Func<Task>>(StringComparer.Ordinal);
         var asked = new List<MetadataQuestion>();
-        foreach (var (path, parsed) in files)
+        var batch = files.Select(f => (f.Path, f.Parsed, Subject: Subject(f.Path, f.Parsed))).ToList();
+        // A series' seasons on disk in this batch are asked as soon as the series is known: its episodes' rows come
+        // from them, and asking them one at a time while deciding file by file would leave TMDB's budget idle.
+        var seasons = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        if (_type == MediaType.Series)
+            foreach (var (_, parsed, (key, _, _)) in batch)
+                if (parsed.Season is { } number && (parsed.Episodes.Count > 0 || parsed.AbsoluteEpisodes.Count > 0))
+                    (seasons.TryGetValue(key, out var numbers) ? numbers : seasons[key] = []).Add(number);
+        Func<Task> Seasons(string key, int tmdbId, MediaItemId? item)
         {
-            var (key, title, year) = Subject(path, parsed);
-            if (_titles.ContainsKey(key) || questions.ContainsKey(key)) continue;
+            var numbers = seasons.TryGetValue(key, out var set) ? set.Where(n => item is not { } id || !_seasons.ContainsKey((id, n))).ToList() : [];
+            return () => Task.WhenAll(numbers.Select(n => tmdb.GetSeasonAsync(tmdbId, n, ct)));
+        }
+        Func<Task> Then<T>(Func<Task<T>> ask, Func<T, int?> seriesId, string key) => async () =>
+        {
+            var answer = await ask();
+            if (_type == MediaType.Series && seriesId(answer) is { } id) await Seasons(key, id, null)();
+        };
+
+        foreach (var (_, parsed, (key, title, year)) in batch)
+        {
+            if (questions.ContainsKey(key)) continue;
+            if (_titles.TryGetValue(key, out var told))
+            {
+                // Identified earlier in this scan: only its seasons not asked yet.
+                if (_type == MediaType.Series && told.IsCompletedSuccessfully && told.Result.Item is { } series) questions[key] = Seasons(key, series.TmdbId, series.Id);
+                continue;
+            }
             if (parsed.TmdbId is { } id)
             {
-                if ((await Known(ct)).ByTmdb(id) is not null) continue;
-                questions[key] = _type == MediaType.Movie ? () => tmdb.GetMovieAsync(id, ct) : () => tmdb.GetSeriesAsync(id, ct);
+                if ((await Known(ct)).ByTmdb(id) is { } knownById)
+                {
+                    if (_type == MediaType.Series) questions[key] = Seasons(key, knownById.TmdbId, knownById.Id);
+                    continue;
+                }
+                questions[key] = _type == MediaType.Movie ? () => tmdb.GetMovieAsync(id, ct) : Then(() => tmdb.GetSeriesAsync(id, ct), s => s?.TmdbId, key);
                 asked.Add(_type == MediaType.Movie ? new MetadataQuestion.Movie(id) : new MetadataQuestion.Series(id));
             }
             else if (parsed.ImdbId is { } imdb)
             {
-                questions[key] = () => tmdb.FindByImdbIdAsync(imdb, ct);
+                questions[key] = Then(() => tmdb.FindByImdbIdAsync(imdb, ct), hit => hit?.Type == MediaType.Series ? hit.TmdbId : null, key);
                 asked.Add(new MetadataQuestion.Imdb(imdb));
             }
-            else if (!string.IsNullOrWhiteSpace(title) && await KnownAsync(title, year, ct) is null)
+            else if (!string.IsNullOrWhiteSpace(title))
             {
-                questions[key] = () => tmdb.SearchAsync(_type, title, year, ct);
+                if (await KnownAsync(title, year, ct) is { } known)
+                {
+                    if (_type == MediaType.Series) questions[key] = Seasons(key, known.TmdbId, known.Id);
+                    continue;
+                }
+                questions[key] = Then(() => tmdb.SearchAsync(_type, title, year, ct), hits => MatchScoring.Confident(hits, title, year)?.TmdbId, key);
                 asked.Add(new MetadataQuestion.Search(_type, title, year));
             }
         }
         if (questions.Count == 0) return;
         // Answers kept from earlier scans (a re-scan asks again about every file still in the queue) are read in a few queries.
-        await tmdb.ReadyAsync(asked, ct);
+        if (asked.Count > 0) await tmdb.ReadyAsync(asked, ct);
         await Parallel.ForEachAsync(questions.Values, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (ask, _) =>
         {
             try

@@ -58,6 +58,20 @@ public sealed class FakeTmdb : IAsyncDisposable
     {
         _counts.Clear();
         _arrivals.Clear();
+        Interlocked.Exchange(ref _maxInFlight, 0);
+    }
+
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most requests answered at the same time since the last <see cref="ResetCounts"/>.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    private void Arrived()
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); inFlight > max; max = Volatile.Read(ref _maxInFlight))
+            if (Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) == max) break;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<long> _arrivals = new();
@@ -138,6 +152,12 @@ public sealed class FakeTmdb : IAsyncDisposable
         {
             _counts.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
             _arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+            Arrived();
+            context.Response.OnCompleted(() =>
+            {
+                Interlocked.Decrement(ref _inFlight);
+                return Task.CompletedTask;
+            });
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
             if (RateLimitPerSecond is { } limit && OverLimit(limit))
             {
