@@ -43,6 +43,8 @@ public sealed class PagingApiTests(Provider provider)
             db.Add(file);
             // Attempts at the same moment in pairs: ties again.
             db.Add(ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, now.AddMinutes(i / 2)));
+            // Queue entries discovered in pairs at the same moment, in three folders.
+            db.Add(Media.Domain.Unmatched.UnmatchedFile.Discover(library.Id, $"Queue {i % 3}/Odd {i:00}.mkv", 10 + i, [], now.AddMinutes(i / 2)));
         }
         await db.SaveChangesAsync(Ct);
     }
@@ -69,6 +71,9 @@ public sealed class PagingApiTests(Provider provider)
     [TestCase("/v1/media-files?sortKey=path&exists=false")]
     [TestCase("/v1/media-files?sortKey=createdAt&sortDirection=desc&exists=false")]
     [TestCase("/v1/imports?sortDirection=asc&sortKey=attemptedAt")]
+    [TestCase("/v1/unmatched-files?sortDirection=asc")]
+    [TestCase("/v1/unmatched-files?sortDirection=desc")]
+    [TestCase("/v1/unmatched-files?folder=Queue%201")]
     public async Task EveryPage_IsItsSliceOfTheWholeList(string list)
     {
         var (whole, total) = await PageAsync($"{list}&pageSize=500");

@@ -63,19 +63,29 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db) : EfRepository<
         if (library is { } l) queue = queue.Where(u => u.LibraryId == l);
         var under = folder is null ? null : folder + "/";
         if (under is not null) queue = queue.Where(u => u.Path.StartsWith(under));
-        var desc = page.Direction == SortDirection.Desc;
+        int total;
+        if (under is not null) total = await queue.CountAsync(ct);
+        else
+        {
+            var counts = Db.Set<Configurations.UnmatchedCount>().AsNoTracking().Where(c => c.Status == status);
+            if (library is { } lc) counts = counts.Where(c => c.LibraryId == lc);
+            total = (int)Math.Min(await counts.SumAsync(c => c.Count, ct), int.MaxValue);
+        }
+        if (page.Skip >= total) return new PagedList<UnmatchedFile>([], page.Page, page.PageSize, total);
+
+        // A page past the middle is read from the other end (the database skips at most half of the queue), in the
+        // reverse order, and turned round.
+        var take = Math.Min(page.PageSize, total - page.Skip);
+        var reversed = page.Skip > (total - take) / 2;
+        var desc = (page.Direction == SortDirection.Desc) != reversed;
         IQueryable<UnmatchedFile> Ordered(IQueryable<UnmatchedFile> q) =>
             desc ? q.OrderByDescending(u => u.DiscoveredAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.DiscoveredAt).ThenBy(u => u.Id);
 
         // Deferred join: skip through the (status, discovered_at, id) index, then read only the page's rows.
-        var ids = Ordered(queue).Skip(page.Skip).Take(page.PageSize).Select(u => u.Id);
+        var ids = Ordered(queue).Skip(reversed ? total - page.Skip - take : page.Skip).Take(take).Select(u => u.Id);
         var items = await Ordered(Db.Set<UnmatchedFile>().AsNoTracking().Where(u => ids.Contains(u.Id))).ToListAsync(ct);
-
-        if (under is not null) return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, await queue.CountAsync(ct));
-        var counts = Db.Set<Configurations.UnmatchedCount>().AsNoTracking().Where(c => c.Status == status);
-        if (library is { } lc) counts = counts.Where(c => c.LibraryId == lc);
-        var total = await counts.SumAsync(c => c.Count, ct);
-        return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, (int)Math.Min(total, int.MaxValue));
+        if (reversed) items.Reverse();
+        return new PagedList<UnmatchedFile>(items, page.Page, page.PageSize, total);
     }
 
     public async Task<Result> SaveResolutionAsync(UnmatchedFile resolved, CancellationToken ct)
