@@ -121,7 +121,7 @@ function Invoke-Benchmarks {
         $figures = Get-Content $output -Raw | ConvertFrom-Json
         Write-Host ''
         Write-Host ("{0,-22} {1,-28} {2}" -f 'section', 'figure', 'value')
-        foreach ($section in $figures.PSObject.Properties | Where-Object { $_.Value -is [pscustomobject] -and $_.Name -ne 'machine' }) {
+        foreach ($section in $figures.PSObject.Properties | Where-Object { $_.Value -is [pscustomobject] -and $_.Name -notin @('machine', 'targets') }) {
             foreach ($figure in $section.Value.PSObject.Properties) {
                 if ($figure.Value -is [pscustomobject]) {
                     foreach ($inner in $figure.Value.PSObject.Properties) {
@@ -129,6 +129,15 @@ function Invoke-Benchmarks {
                     }
                 } else {
                     Write-Host ("{0,-22} {1,-28} {2}" -f $section.Name, $figure.Name, $figure.Value)
+                }
+            }
+        }
+        if ($figures.targets) {
+            Write-Host ''
+            Write-Host ("{0,-16} {1,-72} {2,10} {3,-14} {4}" -f 'benchmark', 'target', 'measured', 'limit', 'met')
+            foreach ($benchmark in $figures.targets.PSObject.Properties) {
+                foreach ($t in $benchmark.Value) {
+                    Write-Host ("{0,-16} {1,-72} {2,10} {3,-14} {4}" -f $benchmark.Name, $t.target, $t.measured, $t.limit, $(if ($t.met) { 'met' } else { 'not met' }))
                 }
             }
         }

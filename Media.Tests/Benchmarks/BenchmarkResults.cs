@@ -37,6 +37,29 @@ public static class BenchmarkResults
         TestContext.Out.WriteLine($"{section}: {figures.ToJsonString()}");
     }
 
+    /// <summary>
+    /// The issue's targets a benchmark measured, each with its value, its limit and whether it was met: kept under
+    /// "targets" in the results file and printed by `build.ps1 bench` as a table.
+    /// </summary>
+    public static void Targets(string benchmark, params (string Target, double Measured, string Limit, bool Met)[] targets)
+    {
+        var list = new JsonArray();
+        foreach (var (target, measured, limit, met) in targets)
+            list.Add(new JsonObject { ["target"] = target, ["measured"] = measured, ["limit"] = limit, ["met"] = met });
+        lock (Gate)
+        {
+            var path = OutputPath;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var root = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject() : new JsonObject();
+            var all = root["targets"] as JsonObject ?? new JsonObject();
+            all[benchmark] = list;
+            root["targets"] = all;
+            File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        foreach (var (target, measured, limit, met) in targets)
+            TestContext.Out.WriteLine($"target {benchmark}: {target} = {measured} (limit {limit}): {(met ? "met" : "NOT MET")}");
+    }
+
     /// <summary>Milliseconds of each run of <paramref name="action"/>, after warm-up runs.</summary>
     public static async Task<List<double>> TimeAsync(Func<Task> action, int runs, int warmup = 3)
     {

@@ -38,6 +38,19 @@ public sealed class ScanBenchmark
         }
         var main = (JsonObject)(figures["large"] ?? figures["small"])!;
         BenchmarkResults.Record("scan", figures);
+        double Figure(string name) => main[name]!.GetValue<double>();
+        var growthFigure = figures["peakRssGrowth"]?.GetValue<double>();
+        BenchmarkResults.Targets("scan",
+        [
+            ($"re-scan of the unchanged library / find ({main["files"]} files)", Figure("rescanToFindRatio"), "<= 2.0", Figure("rescanToFindRatio") <= 2.0),
+            ("re-scan after 1% deleted / find", Figure("rescanAfterDeleteToFindRatio"), "<= 2.5, exact", Figure("rescanAfterDeleteToFindRatio") <= 2.5 && main["deletedBecameMissing"]!.GetValue<bool>()),
+            ("first scan, files per second", Figure("firstScanFilesPerSecond"), ">= 3000", Figure("firstScanFilesPerSecond") >= 3000),
+            ("API CPU ms per new file", Figure("apiCpuMsPerNewFile"), "<= 0.6", Figure("apiCpuMsPerNewFile") <= 0.6),
+            ("peak RSS of the API, MB", Figure("peakRssMb"), "<= 300", Figure("peakRssMb") <= 300),
+            ("peak RSS growth 10,000 -> full size", growthFigure ?? 0, "< 1.5", growthFigure is null or < 1.5),
+            ("TMDB requests per movie file", Figure("tmdbRequestsPerMovieFile"), "<= 1.1", Figure("tmdbRequestsPerMovieFile") <= 1.1),
+            ("TMDB requests per episode file", Figure("tmdbRequestsPerEpisodeFile"), "<= 0.05", Figure("tmdbRequestsPerEpisodeFile") <= 0.05),
+        ]);
 
         Assert.Multiple(() =>
         {
