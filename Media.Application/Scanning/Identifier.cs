@@ -39,19 +39,24 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     public bool TmdbAvailable => tmdb.IsConfigured && !_tmdbDown;
 
     /// <summary>
-    /// Asks TMDB, several questions at a time, what identifying these files will ask, so that the answers are
-    /// cached when <see cref="IdentifyAsync"/> goes through the files one by one. Titles already known, and
-    /// questions already answered in this scan, are not asked.
+    /// Plans what identifying these files will ask TMDB (titles already known, and questions already answered or
+    /// being asked in this scan, are not asked) and returns the task that asks it, several questions at a time, so
+    /// that the answers are cached when <see cref="IdentifyAsync"/> goes through the files one by one. The plan reads
+    /// this identifier's state on the caller's flow; the returned task touches only the metadata source, so the caller
+    /// may decide other files meanwhile.
     /// </summary>
-    public async Task PrefetchAsync(IEnumerable<(string Path, ParsedName Parsed)> files, CancellationToken ct)
+    public async Task<Task> PrefetchAsync(IEnumerable<(string Path, ParsedName Parsed)> files, CancellationToken ct)
     {
-        if (!TmdbAvailable) return;
+        if (!TmdbAvailable) return Task.CompletedTask;
+        // Questions of the batch before, maybe still being asked: not asked twice (a show's folder often spans batches).
+        foreach (var done in _asking.Where(a => a.Value.IsCompleted).Select(a => a.Key).ToList()) _asking.Remove(done);
         var questions = new Dictionary<string, Func<Task>>(StringComparer.Ordinal);
         var asked = new List<MetadataQuestion>();
         var batch = files.Select(f => (f.Path, f.Parsed, Subject: Subject(f.Path, f.Parsed))).ToList();
         // A series' seasons on disk in this batch are asked as soon as the series is known: its episodes' rows come
         // from them, and asking them one at a time while deciding file by file would leave TMDB's budget idle.
         var seasons = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        var answered = new List<TaskCompletionSource<int?>>();
         if (_type == MediaType.Series)
             foreach (var (_, parsed, (key, _, _)) in batch)
                 if (parsed.Season is { } number && (parsed.Episodes.Count > 0 || parsed.AbsoluteEpisodes.Count > 0))
@@ -61,15 +66,39 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             var numbers = seasons.TryGetValue(key, out var set) ? set.Where(n => item is not { } id || !_seasons.ContainsKey((id, n))).ToList() : [];
             return () => Task.WhenAll(numbers.Select(n => tmdb.GetSeasonAsync(tmdbId, n, ct)));
         }
-        Func<Task> Then<T>(Func<Task<T>> ask, Func<T, int?> seriesId, string key) => async () =>
+        Func<Task> Then<T>(Func<Task<T>> ask, Func<T, int?> seriesId, string key)
         {
-            var answer = await ask();
-            if (_type == MediaType.Series && seriesId(answer) is { } id) await Seasons(key, id, null)();
-        };
+            // The series' TMDB id, once known, for a later batch of the same folder.
+            var found = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _asking[key] = found.Task;
+            answered.Add(found);
+            return async () =>
+            {
+                int? id = null;
+                try
+                {
+                    id = seriesId(await ask());
+                    if (_type == MediaType.Series && id is { } known) await Seasons(key, known, null)();
+                }
+                finally
+                {
+                    found.TrySetResult(id);
+                }
+            };
+        }
 
         foreach (var (_, parsed, (key, title, year)) in batch)
         {
             if (questions.ContainsKey(key)) continue;
+            if (_asking.TryGetValue(key, out var asking))
+            {
+                // Asked with the batch before: this batch's seasons once that answer is in.
+                if (_type == MediaType.Series) questions[key] = async () =>
+                {
+                    if (await asking.WaitAsync(ct) is { } id) await Seasons(key, id, null)();
+                };
+                continue;
+            }
             if (_titles.TryGetValue(key, out var told))
             {
                 // Identified earlier in this scan: only its seasons not asked yet.
@@ -102,21 +131,45 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                 asked.Add(new MetadataQuestion.Search(_type, title, year));
             }
         }
-        if (questions.Count == 0) return;
-        // Answers kept from earlier scans (a re-scan asks again about every file still in the queue) are read in a few queries.
-        if (asked.Count > 0) await tmdb.ReadyAsync(asked, ct);
-        await Parallel.ForEachAsync(questions.Values, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (ask, _) =>
-        {
-            try
-            {
-                await ask();
-            }
-            catch (MetadataUnavailableException)
-            {
-                // IdentifyAsync will meet the same outage and say so.
-            }
-        });
+        if (questions.Count == 0) return Task.CompletedTask;
+        return AskAsync([.. questions.Values], asked, answered, ct);
     }
+
+    /// <summary>
+    /// The questions, several at a time (the answers land in the metadata source's cache). Never fails: identifying
+    /// the files meets the same outage, or the same cancellation, and deals with it.
+    /// </summary>
+    private async Task AskAsync(List<Func<Task>> questions, List<MetadataQuestion> asked, List<TaskCompletionSource<int?>> answered, CancellationToken ct)
+    {
+        try
+        {
+            // Answers kept from earlier scans (a re-scan asks again about every file still in the queue) are read in a few queries.
+            if (asked.Count > 0) await tmdb.ReadyAsync(asked, ct);
+            await Parallel.ForEachAsync(questions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (ask, _) =>
+            {
+                try
+                {
+                    await ask();
+                }
+                catch (MetadataUnavailableException)
+                {
+                    // IdentifyAsync will meet the same outage and say so.
+                }
+            });
+        }
+        catch (Exception e) when (e is OperationCanceledException or MetadataUnavailableException)
+        {
+            // The scan is stopping, or TMDB is down: the files are decided (or not) without these answers.
+        }
+        finally
+        {
+            // A later batch waiting on a question that never ran goes on without its answer.
+            foreach (var found in answered) found.TrySetResult(null);
+        }
+    }
+
+    /// <summary>Folders (and titles) asked about by an earlier batch, with the series' TMDB id once its answer is in.</summary>
+    private readonly Dictionary<string, Task<int?>> _asking = new(StringComparer.Ordinal);
 
     /// <summary>What a file is identified by: its own name for a movie, its series folder for an episode.</summary>
     private (string Key, string? Title, int? Year) Subject(string path, ParsedName parsed)

@@ -256,7 +256,7 @@ public sealed class ScanRunner(
                 fresh.Add((file, parsed));
                 if (fresh.Count >= IdentifyBatch)
                 {
-                    await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+                    await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct, drain: false);
                     pendingWrites += IdentifyBatch;
                 }
             }
@@ -354,26 +354,57 @@ public sealed class ScanRunner(
         logger.LogWarning("Scan could not record {Path}: {Message}", problem.Path, problem.Message);
     }
 
-    /// <summary>New files, a batch at a time: TMDB is asked for the whole batch at once, then each file is decided in order.</summary>
+    /// <summary>
+    /// New files, a batch at a time: TMDB is asked about the whole batch at once, in the background, while the batch
+    /// before it is decided file by file, in order, from the answers that came in meanwhile. <paramref name="drain"/>:
+    /// every batch is decided before this returns (the walk's end, or its failure).
+    /// </summary>
     private async Task IdentifyAsync(
         Scan scan, Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
-        Identifier identifier, MoveMatcher matcher, Counters counters, CancellationToken ct)
+        Identifier identifier, MoveMatcher matcher, Counters counters, CancellationToken ct, bool drain = true)
     {
-        if (fresh.Count == 0) return;
-        var clock1 = Stopwatch.GetTimestamp();
-        // Known files at new paths leave the batch; files whose stored identity names a known title need no TMDB.
-        var fromTags = await matcher.TakeAsync(fresh, identifier, ct);
-        await identifier.PrefetchAsync(fresh.Where(f => !fromTags.ContainsKey(f.File.Path))
-            .Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
-            .Select(f => (f.File.Path, f.Parsed)), ct);
-        counters.Prefetch += Stopwatch.GetElapsedTime(clock1);
-        var clock2 = Stopwatch.GetTimestamp();
-        var now = clock.GetUtcNow();
-        foreach (var (file, parsed) in fresh)
-            await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, matcher, fromTags.GetValueOrDefault(file.Path), counters, now, ct);
-        counters.Identify += Stopwatch.GetElapsedTime(clock2);
-        fresh.Clear();
+        AskedBatch? next = null;
+        if (fresh.Count > 0)
+        {
+            var clock1 = Stopwatch.GetTimestamp();
+            var files = new List<(StoredFile File, ParsedName Parsed)>(fresh);
+            fresh.Clear();
+            // Known files at new paths leave the batch; files whose stored identity names a known title need no TMDB.
+            var fromTags = await matcher.TakeAsync(files, identifier, ct);
+            var asked = await identifier.PrefetchAsync(files.Where(f => !fromTags.ContainsKey(f.File.Path))
+                .Where(f => !queued.TryGetValue(f.File.Path, out var q) || q.Status == UnmatchedStatus.Pending)
+                .Select(f => (f.File.Path, f.Parsed)), ct);
+            next = new AskedBatch(files, fromTags, asked);
+            counters.Prefetch += Stopwatch.GetElapsedTime(clock1);
+        }
+        // Taken before it is decided: a batch is decided once, whatever happens while it is.
+        var previous = _asked;
+        _asked = next;
+        if (previous is not null) await DecideAsync(previous);
+        if (drain && _asked is { } last)
+        {
+            _asked = null;
+            await DecideAsync(last);
+        }
+
+        async Task DecideAsync(AskedBatch batch)
+        {
+            var waited = Stopwatch.GetTimestamp();
+            await batch.Asked;
+            counters.Prefetch += Stopwatch.GetElapsedTime(waited);
+            var clock2 = Stopwatch.GetTimestamp();
+            var now = clock.GetUtcNow();
+            foreach (var (file, parsed) in batch.Files)
+                await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, matcher, batch.FromTags.GetValueOrDefault(file.Path), counters, now, ct);
+            counters.Identify += Stopwatch.GetElapsedTime(clock2);
+        }
     }
+
+    /// <summary>A batch of new files whose TMDB questions are being asked until it is decided.</summary>
+    private sealed record AskedBatch(List<(StoredFile File, ParsedName Parsed)> Files, Dictionary<string, Identification> FromTags, Task Asked);
+
+    /// <summary>The batch asked about last, not decided yet (see <see cref="IdentifyAsync"/>).</summary>
+    private AskedBatch? _asked;
 
     /// <summary>A video file the library does not know: matched again if it waits in the queue, else identified.</summary>
     private async Task NewOrQueuedAsync(
