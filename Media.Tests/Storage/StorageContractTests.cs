@@ -203,7 +203,15 @@ public sealed class StorageContractTests(StorageKind kind)
 
         var outcome = await Transfer.TransferAsync(new TransferRequest(source, _root.Location, "Grown/Grown.mkv", TransferMode.Copy), Ct);
 
-        if (!writer.IsCompleted) await using (new FileStream(source, FileMode.Open, FileAccess.Read)) { } // let the writer go
+        if (!writer.IsCompleted)
+        {
+            // Let the writer go: a reader of its pipe. Opening a pipe's read end waits for a writer, and the writer may
+            // have finished just now: then the write end is opened once more, which releases the waiting open.
+            var reader = Task.Run(() => new FileStream(source, FileMode.Open, FileAccess.Read).Dispose(), Ct);
+            if (await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(5), Ct)) != reader)
+                await using (new FileStream(source, FileMode.Open, FileAccess.Write)) { }
+            await reader;
+        }
         await writer;
         Assert.That(outcome.Succeeded, Is.False);
         Assert.That(outcome.ErrorCode, Is.EqualTo("verify_failed"), outcome.Message);
