@@ -206,7 +206,7 @@ public sealed class ScanRunner(
         {
             // What was seen is kept; nothing is marked missing from a walk that did not finish.
             if (known is null) await KnownLoadedAsync();
-            await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+            await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ProgressAsync, ct);
             foreach (var problem in await matcher.FlushAsync(ct)) Failed(scan, counters, problem);
             await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
             Report(scan, counters);
@@ -256,7 +256,7 @@ public sealed class ScanRunner(
                 fresh.Add((file, parsed));
                 if (fresh.Count >= IdentifyBatch)
                 {
-                    await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct, drain: false);
+                    await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ProgressAsync, ct, drain: false);
                     pendingWrites += IdentifyBatch;
                 }
             }
@@ -266,17 +266,21 @@ public sealed class ScanRunner(
                 await WriteAsync(scan, counters, verified, now, ct);
                 pendingWrites = 0;
             }
-            if (heartbeat.Elapsed >= HeartbeatEvery)
-            {
-                await WriteAsync(scan, counters, verified, now, ct);
-                pendingWrites = 0;
-                Report(scan, counters);
-                await SaveProgressAsync(ct);
-                heartbeat.Restart();
-            }
+            await ProgressAsync();
         }
 
-        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+        // Every two seconds, while files are walked or decided: what is decided is written and the scan's counters saved.
+        async Task ProgressAsync()
+        {
+            if (heartbeat.Elapsed < HeartbeatEvery) return;
+            await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
+            pendingWrites = 0;
+            Report(scan, counters);
+            await SaveProgressAsync(ct);
+            heartbeat.Restart();
+        }
+
+        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ProgressAsync, ct);
         await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
         // Known files found at new paths; new files that were not after all are identified now.
         var settleStarted = Stopwatch.GetTimestamp();
@@ -284,7 +288,7 @@ public sealed class ScanRunner(
         counters.Moves = Stopwatch.GetElapsedTime(settleStarted);
         foreach (var problem in unmoved) Failed(scan, counters, problem);
         fresh.AddRange(notMoved);
-        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ct);
+        await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ProgressAsync, ct);
         var end = clock.GetUtcNow();
         await WriteAsync(scan, counters, verified, end, ct);
         counters.Walk = Stopwatch.GetElapsedTime(walkStarted);
@@ -361,7 +365,7 @@ public sealed class ScanRunner(
     /// </summary>
     private async Task IdentifyAsync(
         Scan scan, Library library, List<(StoredFile File, ParsedName Parsed)> fresh, Dictionary<string, UnmatchedFile> queued,
-        Identifier identifier, MoveMatcher matcher, Counters counters, CancellationToken ct, bool drain = true)
+        Identifier identifier, MoveMatcher matcher, Counters counters, Func<Task> progress, CancellationToken ct, bool drain = true)
     {
         AskedBatch? next = null;
         if (fresh.Count > 0)
@@ -390,12 +394,21 @@ public sealed class ScanRunner(
         async Task DecideAsync(AskedBatch batch)
         {
             var waited = Stopwatch.GetTimestamp();
+            // While TMDB answers, the scan's progress is still written (a user watching it sees its counters move).
+            while (!batch.Asked.IsCompleted)
+            {
+                await Task.WhenAny(batch.Asked, Task.Delay(HeartbeatEvery, clock, ct));
+                await progress();
+            }
             await batch.Asked;
             counters.Prefetch += Stopwatch.GetElapsedTime(waited);
             var clock2 = Stopwatch.GetTimestamp();
             var now = clock.GetUtcNow();
             foreach (var (file, parsed) in batch.Files)
+            {
                 await NewOrQueuedAsync(scan, library, file, parsed, queued, identifier, matcher, batch.FromTags.GetValueOrDefault(file.Path), counters, now, ct);
+                await progress();
+            }
             counters.Identify += Stopwatch.GetElapsedTime(clock2);
         }
     }
