@@ -7,13 +7,16 @@ namespace Media.Infrastructure.Persistence.Configurations;
 
 /// <summary>
 /// How many queue entries each library has in each status, kept by database triggers on unmatched_file
-/// (migration 0011): counting a million pending rows for every page would cost more than the page itself.
+/// (migration 0011): counting a million pending rows for every page would cost more than the page itself. The
+/// version goes up with every change the triggers count (migration 0022): a queue whose versions are unchanged has
+/// every entry where it was, so positions read before still hold (see QueueBookmarks).
 /// </summary>
 internal sealed class UnmatchedCount
 {
     public LibraryId LibraryId { get; private set; }
     public UnmatchedStatus Status { get; private set; }
     public long Count { get; private set; }
+    public long Version { get; private set; }
 }
 
 [SchemaGroup(11)]

@@ -1101,6 +1101,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("count");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("LibraryId", "Status")
                         .HasName("pk_unmatched_count");
 

@@ -1094,6 +1094,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("LibraryId", "Status")
                         .HasName("pk_unmatched_count");
 
