@@ -61,6 +61,18 @@ public sealed class MediaFile
 
     public void Verified(long size, DateTimeOffset at) => State = State.Seen(size, at);
 
+    /// <summary>
+    /// The same episodes under the ids they are stored by (another writer stored their season first): each episode
+    /// named in <paramref name="stored"/> takes its stored id; the order and the rest stay.
+    /// </summary>
+    public void Relink(IReadOnlyDictionary<EpisodeId, EpisodeId> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        for (var i = 0; i < _episodes.Count; i++)
+            if (stored.TryGetValue(_episodes[i].EpisodeId, out var id)) _episodes[i] = _episodes[i] with { EpisodeId = id };
+        if (EpisodeId is { } first && stored.TryGetValue(first, out var kept)) EpisodeId = kept;
+    }
+
     /// <summary>What the file system says of the file now: device, inode and last change.</summary>
     public void SeenOnDisk(long device, long inode, DateTimeOffset modifiedAt) => State = State.OnDisk(device, inode, modifiedAt);
 

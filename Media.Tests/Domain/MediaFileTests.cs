@@ -20,6 +20,20 @@ public sealed class MediaFileTests
     }
 
     [Test]
+    public void Relink_GivesTheNamedEpisodesTheirStoredIds_InTheSameOrder()
+    {
+        var show = A.BreakingBad();
+        var (one, two) = (show.FindEpisode(1, 1)!, show.FindEpisode(1, 2)!);
+        var file = MediaFile.CreateForEpisodes(A.SeriesLibrary(), show, [one, two], "BB/S01E01E02.mkv", FileState.Verified(1, A.At), A.At).Value;
+        var stored = EpisodeId.New();
+
+        file.Relink(new Dictionary<EpisodeId, EpisodeId> { [one.Id] = stored, [EpisodeId.New()] = EpisodeId.New() });
+
+        Assert.That(file.EpisodeId, Is.EqualTo(stored));
+        Assert.That(file.Episodes.Select(e => (e.EpisodeId, e.Position)), Is.EqualTo(new[] { (stored, 0), (two.Id, 1) }));
+    }
+
+    [Test]
     public void Create_SeriesWithoutEpisode_IsValidationError()
     {
         var result = MediaFile.Create(A.SeriesLibrary(), A.BreakingBad(), null, "x.mkv", FileState.Verified(1, A.At), A.At);

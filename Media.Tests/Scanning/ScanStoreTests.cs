@@ -188,18 +188,33 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
             Assert.That(inQueue, Is.EqualTo(new[] { queued.Path }));
         });
     }
+
     [Test]
     public async Task A_season_is_stored_from_the_series_in_memory_and_a_season_another_writer_stored_first_is_theirs()
     {
         var at = new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero);
+        var library = Library.Create("Shows", LibraryKind.Series, StorageLocation.Local($"/srv/{Guid.NewGuid():N}"), at).Value;
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.Add(library);
+            return await db.SaveChangesAsync(Ct);
+        });
         var series = (await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(MediaItem.Series(880_200, "Seasoned", null, 2019, at), Ct))).Item;
         var store = Get<IScanStore>();
+        MediaFile FileOf(MediaItem item, int season, int episode)
+        {
+            var file = MediaFile.CreateForEpisodes(library, item, [item.FindEpisode(season, episode)!], $"Seasoned/S{season:00}E{episode:00}.mkv", FileState.Verified(1, at), at).Value;
+            store.Add(file, ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, at));
+            return file;
+        }
 
         // Season 1: nobody else has it, so the series in memory is what is stored, as it is.
         var first = series.EnsureSeason(1, "One");
         first.EnsureEpisode(1, "Pilot", new DateOnly(2019, 1, 1));
         first.EnsureEpisode(2);
         var same = await store.EnsureSeasonAsync(series, 1, Ct);
+        var pilot = FileOf(same, 1, 1);
 
         // Season 2: another writer stores episodes 1 and 2 first; this scan's series knows 1 to 3 under its own ids.
         var theirs = MediaItem.Series(880_200, "Seasoned", null, 2019, at);
@@ -209,18 +224,24 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
         var second = series.EnsureSeason(2, "Two");
         for (var e = 1; e <= 3; e++) second.EnsureEpisode(e, e == 3 ? "Ours" : null);
         var merged = await store.EnsureSeasonAsync(series, 2, Ct);
+        var theirFirst = FileOf(merged, 2, 1);
+        var ourThird = FileOf(merged, 2, 3);
+        Assert.That(await store.FlushAsync(Ct), Is.Empty, "every file stored");
 
         var read = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaItem>().AsNoTracking()
             .Include(m => m.Seasons).ThenInclude(x => x.Episodes).SingleAsync(m => m.Id == series.Id, Ct));
+        var files = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking()
+            .Where(f => f.LibraryId == library.Id).ToDictionaryAsync(f => f.Id, Ct));
         Assert.Multiple(() =>
         {
-            Assert.That(same, Is.SameAs(series), "no read again when the rows went in as they are");
             Assert.That(read.FindEpisode(1, 1)!.Id, Is.EqualTo(first.Episodes.First().Id));
             Assert.That((read.FindEpisode(1, 1)!.Title, read.Seasons.Single(x => x.Number == 1).Name), Is.EqualTo(("Pilot", "One")));
-            Assert.That(merged, Is.Not.SameAs(series), "the series as stored, read again");
-            Assert.That(merged.FindEpisode(2, 1)!.Id, Is.EqualTo(stored.FindEpisode(2, 1)!.Id), "the other writer's episode is the one");
+            Assert.That(files[pilot.Id].EpisodeId, Is.EqualTo(read.FindEpisode(1, 1)!.Id));
+            Assert.That(read.FindEpisode(2, 1)!.Id, Is.EqualTo(stored.FindEpisode(2, 1)!.Id), "the other writer's episode is the one");
+            Assert.That(files[theirFirst.Id].EpisodeId, Is.EqualTo(stored.FindEpisode(2, 1)!.Id), "the file of their episode is linked to it");
+            Assert.That(files[theirFirst.Id].Episodes.Select(e => e.EpisodeId), Is.EqualTo(new[] { stored.FindEpisode(2, 1)!.Id }));
             Assert.That(read.Seasons.Single(x => x.Number == 2).Episodes.Select(e => e.Number).Order(), Is.EqualTo(new[] { 1, 2, 3 }));
-            Assert.That(merged.FindEpisode(2, 3)!.Id, Is.EqualTo(read.FindEpisode(2, 3)!.Id));
+            Assert.That(files[ourThird.Id].EpisodeId, Is.EqualTo(read.FindEpisode(2, 3)!.Id));
             Assert.That((read.FindEpisode(2, 1)!.Title, read.FindEpisode(2, 3)!.Title), Is.EqualTo(("Theirs", "Ours")));
             Assert.That(read.Seasons.Count, Is.EqualTo(2));
         });

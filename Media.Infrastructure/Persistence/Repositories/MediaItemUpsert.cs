@@ -94,6 +94,43 @@ internal static class MediaItemUpsert
         return ids.Count == season.Episodes.Count && season.Episodes.All(e => ids.Contains(e.Id.Value));
     }
 
+    /// <summary>
+    /// Many seasons of stored series at once (a scan's batch): the seasons in multi-row statements that return the
+    /// stored rows, then all their episodes, under the stored seasons' ids, likewise. Returns, for each episode stored
+    /// under another id (another writer stored its season first), the id kept.
+    /// </summary>
+    public static async Task<Dictionary<EpisodeId, EpisodeId>> EnsureSeasonsAsync(
+        MediaDbContext db, IReadOnlyCollection<(MediaItemId Item, Season Season)> seasons, CancellationToken ct)
+    {
+        var seasonIds = new Dictionary<(Guid Item, int Number), Guid>();
+        foreach (var chunk in seasons.Chunk(RowsPerStatement))
+        {
+            var (sql, parameters) = Rows(SeasonInsert, SeasonConflict + " RETURNING id AS \"Id\", media_item_id AS \"Parent\", season_number AS \"Number\"",
+                chunk.Select(s => new object[] { s.Season.Id.Value, s.Item.Value, s.Season.Number, OrNull(db, s.Season.Name) }));
+            foreach (var row in await db.Database.SqlQueryRaw<StoredRow>(sql, parameters.ToArray()).ToListAsync(ct))
+                seasonIds[(row.Parent, row.Number)] = row.Id;
+        }
+        var kept = new Dictionary<EpisodeId, EpisodeId>();
+        var episodes = seasons.SelectMany(s => s.Season.Episodes.Select(e => (Episode: e, Season: seasonIds[(s.Item.Value, s.Season.Number)])));
+        foreach (var chunk in episodes.Chunk(RowsPerStatement))
+        {
+            var (sql, parameters) = Rows(EpisodeInsert, EpisodeConflict + " RETURNING id AS \"Id\", season_id AS \"Parent\", episode_number AS \"Number\"",
+                chunk.Select(x => EpisodeRow(db, x.Episode, new SeasonId(x.Season))));
+            var stored = (await db.Database.SqlQueryRaw<StoredRow>(sql, parameters.ToArray()).ToListAsync(ct)).ToDictionary(r => (r.Parent, r.Number), r => r.Id);
+            foreach (var (episode, season) in chunk)
+                if (stored[(season, episode.Number)] is var id && id != episode.Id.Value) kept[episode.Id] = new EpisodeId(id);
+        }
+        return kept;
+    }
+
+    /// <summary>A stored row as an upsert returns it: its id, its parent's, its number.</summary>
+    private sealed class StoredRow
+    {
+        public Guid Id { get; set; }
+        public Guid Parent { get; set; }
+        public int Number { get; set; }
+    }
+
     private const string SeasonInsert = "INSERT INTO season (id, media_item_id, season_number, name) VALUES ";
     private const string SeasonConflict = " ON CONFLICT (media_item_id, season_number) DO UPDATE SET name = COALESCE(excluded.name, season.name)";
     private const string EpisodeInsert = "INSERT INTO episode (id, season_id, episode_number, title, air_date) VALUES ";

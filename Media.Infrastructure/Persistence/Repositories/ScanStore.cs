@@ -59,6 +59,8 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     // New movies wait for the batch (one statement for all); a movie another writer stored first is kept under its id.
     private readonly Dictionary<MediaItemId, MediaItem> _pendingItems = [];
     private readonly Dictionary<MediaItemId, MediaItemId> _kept = [];
+    private readonly Dictionary<(MediaItemId, int), (MediaItemId Item, Season Season)> _pendingSeasons = [];
+    private readonly Dictionary<EpisodeId, EpisodeId> _keptEpisodes = [];
 
     public async Task<MediaItem> EnsureItemAsync(MediaItem candidate, CancellationToken ct) =>
         (await MediaItemUpsert.EnsureAsync(db, candidate, ct)).Item;
@@ -66,6 +68,13 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
     public async Task<MediaItem> EnsureSeasonAsync(MediaItem series, int season, CancellationToken ct)
     {
         var rows = series.Seasons.Single(s => s.Number == season);
+        if (Copying)
+        {
+            // On PostgreSQL a season waits for the batch, like a movie: the batch's seasons are stored together before
+            // its files; a file of a season another writer stored first takes its episodes' stored ids then.
+            _pendingSeasons[(series.Id, season)] = (series.Id, rows);
+            return series;
+        }
         if (await MediaItemUpsert.EnsureSeasonAsync(db, series.Id, rows, ct)) return series;
         // Some rows were another writer's: the whole find-or-create, and the series as stored.
         var candidate = MediaItem.Create(series.Type, series.TmdbId, series.Title, series.OriginalTitle, series.Year, series.CreatedAt);
@@ -177,6 +186,12 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
                     entry.Property(f => f.MediaItemId).CurrentValue = stored;
             }
         }
+        if (_pendingSeasons.Count > 0)
+        {
+            foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(db, _pendingSeasons.Values, ct)) _keptEpisodes[ours] = stored;
+            _pendingSeasons.Clear();
+        }
+        if (_keptEpisodes.Count > 0) foreach (var (file, _) in _copies) file.Relink(_keptEpisodes);
         var copied = _copies.Count > 0 && await CopyAsync(ct);
         if (!copied) foreach (var (file, import) in _copies) Track(file, import);
         _copies.Clear();
