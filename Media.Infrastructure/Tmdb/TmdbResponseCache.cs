@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Media.Domain.Caching;
 using Media.Infrastructure.Persistence;
+using Media.Infrastructure.Persistence.Repositories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,27 +141,23 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The batch in one multi-row upsert (the newest answer wins a key: another instance's is as good as ours), nothing
+    /// read first and nothing tracked.
+    /// </summary>
     private async Task WriteAsync(Dictionary<string, (string Value, DateTimeOffset ExpiresAt)> batch)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        var keys = batch.Keys.ToList();
+        var sqlite = db.Database.IsSqlite();
         var now = _clock.GetUtcNow();
-        var existing = await db.Set<ApiCacheEntry>().Where(e => keys.Contains(e.Key)).ToDictionaryAsync(e => e.Key, StringComparer.Ordinal);
-        foreach (var (key, (value, expiresAt)) in batch)
+        var rows = batch.Where(b => b.Value.ExpiresAt > now)
+            .Select(b => new object[] { b.Key, b.Value.Value, MediaItemUpsert.Time(b.Value.ExpiresAt, sqlite), MediaItemUpsert.Time(now, sqlite) }).ToList();
+        if (rows.Count > 0)
         {
-            if (expiresAt <= now) continue;
-            if (existing.TryGetValue(key, out var entry)) entry.Replace(value, expiresAt, now);
-            else db.Add(ApiCacheEntry.Create(key, value, expiresAt, now));
-        }
-        try
-        {
-            await db.SaveChangesAsync();
-        }
-        catch (DbUpdateException e)
-        {
-            // Another instance stored some of the same answers first: theirs are as good as ours.
-            _logger.LogDebug(e, "api_cache entries were written concurrently");
+            var (sql, parameters) = MediaItemUpsert.Rows("INSERT INTO api_cache (key, value, expires_at, created_at) VALUES ",
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, created_at = excluded.created_at", rows);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters);
         }
         if (_storedKeys is { } stored) foreach (var key in batch.Keys) stored[key] = 0;
     }

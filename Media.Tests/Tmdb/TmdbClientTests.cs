@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Tests.Tmdb;
 
-[TestFixture(Provider.Postgres)]
+[TestFixture(Provider.Postgres), TestFixture(Provider.Sqlite)]
 public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
 {
     private FakeTmdb _tmdb = null!;

@@ -151,7 +151,7 @@ internal static class MediaItemUpsert
     }
 
     /// <summary>A multi-row statement: the rows' values as numbered placeholders, then what follows them.</summary>
-    private static (string Sql, List<object> Parameters) Rows(string insert, string after, IEnumerable<object[]> rows)
+    internal static (string Sql, List<object> Parameters) Rows(string insert, string after, IEnumerable<object[]> rows)
     {
         var sql = new StringBuilder(insert);
         var parameters = new List<object>();
@@ -173,7 +173,7 @@ internal static class MediaItemUpsert
     // The model stores enums as snake_case words and, on SQLite, times as UTC ticks (see Converters).
     private static string Word(MediaType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
 
-    private static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at.ToUniversalTime();
+    internal static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at.ToUniversalTime();
 
     // EF cannot type a bare null: a null goes as a provider parameter of its own (the column types it).
     private static object OrNull<T>(MediaDbContext db, T? value)
