@@ -19,6 +19,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
     private static readonly TimeSpan MemoryLifetime = TimeSpan.FromMinutes(30);
     private const string NotFound = "\u0000404";
     private const int WriteBatch = 200;
+    private static readonly TimeSpan GatherFor = TimeSpan.FromMilliseconds(100);
     private const int ReadChunk = 500;
 
     private readonly IServiceScopeFactory _scopes;
@@ -121,6 +122,9 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         var batch = new Dictionary<string, (string Value, DateTimeOffset ExpiresAt)>(StringComparer.Ordinal);
         while (await reader.WaitToReadAsync())
         {
+            // A moment for more answers to arrive: a scan stores hundreds a second, one or two at a time; a statement
+            // (and a scope, a connection) each was most of what the table cost. The memory level answers meanwhile.
+            if (Volatile.Read(ref _pending) < WriteBatch && !reader.Completion.IsCompleted) await Task.Delay(GatherFor);
             var taken = 0;
             while (taken < WriteBatch && reader.TryRead(out var item))
             {
