@@ -46,11 +46,19 @@ public sealed class PostgresMediaDbContext(DbContextOptions<PostgresMediaDbConte
     {
         modelBuilder.HasPostgresExtension("uuid-ossp");
         base.OnModelCreating(modelBuilder);
+        Configurations.MediaItemConfiguration.SearchText(modelBuilder, stored: true);
     }
 }
 
 public sealed class SqliteMediaDbContext(DbContextOptions<SqliteMediaDbContext> options) : MediaDbContext(options)
 {
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // SQLite cannot add a stored generated column to a table; computed as it is read (the same query either way).
+        Configurations.MediaItemConfiguration.SearchText(modelBuilder, stored: false);
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

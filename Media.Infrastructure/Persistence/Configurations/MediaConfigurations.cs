@@ -24,6 +24,17 @@ internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaIte
         b.HasMany(m => m.Seasons).WithOne().HasForeignKey(s => s.MediaItemId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(m => m.Seasons).HasField("_seasons");
     }
+
+    /// <summary>The column a title search reads (shadow property <c>SearchText</c>).</summary>
+    public const string SearchTextProperty = "SearchText";
+
+    /// <summary>
+    /// What a title search (<c>q=</c>) reads: the title and the original title in lower case, kept by the database
+    /// itself (migration 0023), so that a search does not lower-case every title of the library on every request.
+    /// </summary>
+    public static void SearchText(ModelBuilder model, bool stored) =>
+        model.Entity<MediaItem>().Property<string>(SearchTextProperty).HasColumnName("search_text")
+            .HasComputedColumnSql("lower(title) || '\n' || lower(coalesce(original_title, ''))", stored);
 }
 
 [SchemaGroup(5)]

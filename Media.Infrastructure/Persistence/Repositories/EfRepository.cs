@@ -13,29 +13,32 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     /// <summary>The aggregate with everything that belongs to it; repositories of larger aggregates add includes.</summary>
     protected virtual IQueryable<T> Aggregate => Db.Set<T>();
 
+    /// <summary>Where a specification's query starts: the rows it may read (a repository narrows it for what a specification asks of the store).</summary>
+    protected virtual IQueryable<T> Source(ISpecification<T> spec, IQueryable<T> rows) => rows;
+
     public virtual async Task<T?> FindAsync(TId id, CancellationToken ct) =>
         await Aggregate.FirstOrDefaultAsync(e => EF.Property<TId>(e, "Id").Equals(id), ct);
 
     public Task<T?> FirstOrDefaultAsync(ISpecification<T> spec, CancellationToken ct) =>
-        SpecificationEvaluator.Apply(Aggregate, spec).FirstOrDefaultAsync(ct);
+        SpecificationEvaluator.Apply(Source(spec, Aggregate), spec).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<T>> ListAsync(ISpecification<T> spec, CancellationToken ct) =>
-        await SpecificationEvaluator.Apply(Aggregate, spec).ToListAsync(ct);
+        await SpecificationEvaluator.Apply(Source(spec, Aggregate), spec).ToListAsync(ct);
 
     public async Task<IReadOnlyList<TResult>> ListAsync<TResult>(ISpecification<T, TResult> spec, CancellationToken ct) =>
-        await SpecificationEvaluator.Apply(Db.Set<T>(), spec).ToListAsync(ct);
+        await SpecificationEvaluator.Apply(Source(spec, Db.Set<T>()), spec).ToListAsync(ct);
 
     public virtual Task<int> CountAsync(ISpecification<T> spec, CancellationToken ct) =>
-        SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).CountAsync(ct);
+        SpecificationEvaluator.Apply(Source(spec, Db.Set<T>()), spec, paging: false).CountAsync(ct);
 
     public Task<bool> AnyAsync(ISpecification<T> spec, CancellationToken ct) =>
-        SpecificationEvaluator.Apply(Db.Set<T>(), spec, paging: false).AnyAsync(ct);
+        SpecificationEvaluator.Apply(Source(spec, Db.Set<T>()), spec, paging: false).AnyAsync(ct);
 
     public async Task<PagedList<T>> PageAsync(ISpecification<T> spec, PageRequest page, CancellationToken ct) =>
-        await ReadPageAsync(Aggregate, spec, page, await CountAsync(spec, ct), query => query, ct);
+        await ReadPageAsync(Source(spec, Aggregate), spec, page, await CountAsync(spec, ct), query => query, ct);
 
     public async Task<PagedList<TResult>> PageAsync<TResult>(ISpecification<T, TResult> spec, PageRequest page, CancellationToken ct) =>
-        await ReadPageAsync(Db.Set<T>(), spec, page, await CountAsync(spec, ct),
+        await ReadPageAsync(Source(spec, Db.Set<T>()), spec, page, await CountAsync(spec, ct),
             query => query.Select(spec.Selector ?? throw new InvalidOperationException($"{spec.GetType().Name} has no Select.")), ct);
 
     /// <summary>The page's rows, read from the nearer end (<see cref="SpecificationEvaluator.ApplyPage"/>) and put back in order.</summary>

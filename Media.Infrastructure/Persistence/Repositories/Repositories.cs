@@ -25,6 +25,15 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
         Db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery();
 
     public Task<EnsuredItem> EnsureAsync(MediaItem candidate, CancellationToken ct) => MediaItemUpsert.EnsureAsync(Db, candidate, ct);
+
+    /// <summary>A title search reads the lower-cased titles the database keeps (LIKE, the text's own % and _ escaped).</summary>
+    protected override IQueryable<MediaItem> Source(ISpecification<MediaItem> spec, IQueryable<MediaItem> rows)
+    {
+        if (spec is not Application.MediaItems.MediaItemsPage { Search: { } text }) return rows;
+        var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        return rows.Where(m => EF.Functions.Like(EF.Property<string>(m, Configurations.MediaItemConfiguration.SearchTextProperty), pattern, "\\"));
+    }
 }
 
 internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<MediaFile, MediaFileId>(db), IMediaFileRepository

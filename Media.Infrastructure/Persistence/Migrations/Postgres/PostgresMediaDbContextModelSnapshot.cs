@@ -427,6 +427,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("poster_path");
 
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text")
+                        .HasComputedColumnSql("lower(title) || '\n' || lower(coalesce(original_title, ''))", true);
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)

@@ -420,6 +420,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("poster_path");
 
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_text")
+                        .HasComputedColumnSql("lower(title) || '\n' || lower(coalesce(original_title, ''))", false);
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
