@@ -20,6 +20,7 @@ internal static class TmdbRegistration
         services.AddOptions<TmdbOptions>().Bind(configuration.GetSection(TmdbOptions.Section))
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Tmdb:BaseUrl must be an absolute URL ending in /3/.");
         services.AddSingleton<TmdbResponseCache>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TmdbResponseCache>());
         services.AddHttpClient<IMetadataSource, TmdbClient>((provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptions<TmdbOptions>>().Value;

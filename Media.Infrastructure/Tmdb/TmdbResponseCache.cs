@@ -14,10 +14,12 @@ namespace Media.Infrastructure.Tmdb;
 /// shared by instances). Answers reach the table behind the request, in batches, so that a scan asking TMDB thousands
 /// of questions does not wait for a database write after each. A null body is a cached "not found".
 /// </summary>
-internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
+internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microsoft.Extensions.Hosting.IHostedService
 {
     private static readonly TimeSpan MemoryLifetime = TimeSpan.FromMinutes(30);
-    private const string NotFound = "\u0000404";
+    // A 404, kept like an answer. Not a body TMDB sends (JSON); PostgreSQL's text holds no NUL, the mark of earlier versions.
+    private const string NotFound = "#404";
+    private const string EarlierNotFound = "\u0000404";
     private const int WriteBatch = 200;
     private static readonly TimeSpan GatherFor = TimeSpan.FromMilliseconds(100);
     private const int ReadChunk = 500;
@@ -30,6 +32,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         Channel.CreateUnbounded<(string, string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private int _pending;
+    private volatile bool _closing;
 
     /// <summary>
     /// Answers read ahead for questions about to be asked (<see cref="ReadyAsync"/>), held apart from the memory level:
@@ -53,8 +56,8 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
 
     public async Task<(bool Hit, string? Body)> GetAsync(string key, CancellationToken ct)
     {
-        if (_memory.TryGetValue(key, out string? cached)) return (true, cached == NotFound ? null : cached);
-        if (_readied.TryGetValue(key, out var ready) && ready.ExpiresAt > _clock.GetUtcNow()) return (true, ready.Value == NotFound ? null : ready.Value);
+        if (_memory.TryGetValue(key, out string? cached)) return (true, BodyOf(cached!));
+        if (_readied.TryGetValue(key, out var ready) && ready.ExpiresAt > _clock.GetUtcNow()) return (true, BodyOf(ready.Value));
         // Which keys the table holds is known in memory: a first scan's thousands of new questions skip the database.
         if (!(await StoredKeysAsync(ct)).ContainsKey(key)) return (false, null);
         await using var scope = _scopes.CreateAsyncScope();
@@ -63,8 +66,10 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         var entry = await db.Set<ApiCacheEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Key == key, ct);
         if (entry is null || !entry.IsFresh(now)) return (false, null);
         Remember(key, entry.Value, entry.ExpiresAt - now);
-        return (true, entry.Value == NotFound ? null : entry.Value);
+        return (true, BodyOf(entry.Value));
     }
+
+    private static string? BodyOf(string value) => value is NotFound or EarlierNotFound ? null : value;
 
     /// <summary>Reads the table's fresh answers for these keys ahead of their questions, a few hundred keys a query.</summary>
     public async Task ReadyAsync(IEnumerable<string> keys, CancellationToken ct)
@@ -124,7 +129,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         {
             // A moment for more answers to arrive: a scan stores hundreds a second, one or two at a time; a statement
             // (and a scope, a connection) each was most of what the table cost. The memory level answers meanwhile.
-            if (Volatile.Read(ref _pending) < WriteBatch && !reader.Completion.IsCompleted) await Task.Delay(GatherFor);
+            if (Volatile.Read(ref _pending) < WriteBatch && !_closing) await Task.Delay(GatherFor);
             var taken = 0;
             while (taken < WriteBatch && reader.TryRead(out var item))
             {
@@ -186,8 +191,22 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable
         _storedKeys = null;
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The host stops: what is not in the table yet is written now, while the database is still there to write to (at
+    /// the container's disposal, after it, no scope can be made any more).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _closing = true;
+        _writes.Writer.TryComplete();
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         _writes.Writer.TryComplete();
         await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _memory.Dispose();

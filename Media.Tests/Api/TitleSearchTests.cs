@@ -58,4 +58,11 @@ public sealed class TitleSearchTests(Provider provider)
         Assert.That(titles, Is.EqualTo(expected));
         Assert.That(body.GetProperty("totalCount").GetInt32(), Is.EqualTo(expected.Length));
     }
+
+    [Test]
+    public async Task A_search_with_a_line_break_is_refused_so_it_never_spans_the_title_and_the_original_title()
+    {
+        using var response = await _admin.GetAsync($"/v1/media-items?q={Uri.EscapeDataString("matrix\nmatrix")}", Ct);
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
+    }
 }

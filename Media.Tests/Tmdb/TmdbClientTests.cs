@@ -125,6 +125,40 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task A_not_found_answer_is_kept_in_the_table_with_the_answers_gathered_beside_it()
+    {
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct));
+        var first = Client();
+        // One batch of the write loop: a 404 between two answers.
+        await first.GetMovieAsync(603, Ct);
+        Assert.That(await first.GetMovieAsync(424_242, Ct), Is.Null);
+        await first.GetMovieAsync(604, Ct);
+        await _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>().DrainAsync();
+
+        var second = Client(); // a new client: nothing in memory
+        Assert.That(await second.GetMovieAsync(424_242, Ct), Is.Null);
+        await second.GetMovieAsync(603, Ct);
+        await second.GetMovieAsync(604, Ct);
+        Assert.That((_tmdb.RequestsTo("/3/movie/424242"), _tmdb.RequestsTo("/3/movie/603"), _tmdb.RequestsTo("/3/movie/604")), Is.EqualTo((1, 1, 1)),
+            "the table answered the new client, the 404 too");
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct)); // the other tests ask again
+    }
+
+    [Test]
+    public async Task Answers_not_yet_written_when_the_host_stops_are_written_before_it_does()
+    {
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct));
+        var tmdb = Client();
+        await tmdb.GetMovieAsync(605, Ct);
+        var services = _providers[^1];
+        foreach (var hosted in services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()) await hosted.StopAsync(Ct);
+
+        var rows = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().CountAsync(e => e.Key.StartsWith("tmdb:movie/605?"), Ct));
+        Assert.That(rows, Is.EqualTo(1), "written by the stop, not lost with the process");
+        await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<ApiCacheEntry>().ExecuteDeleteAsync(Ct)); // the other tests ask again
+    }
+
+    [Test]
     public async Task Kept_answers_are_readied_in_a_few_reads_before_they_are_asked()
     {
         var first = Client();

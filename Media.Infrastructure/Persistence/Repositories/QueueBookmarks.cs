@@ -8,7 +8,9 @@ namespace Media.Infrastructure.Persistence.Repositories;
 /// <see cref="Spacing"/>, at most 32 bookmarks across the queue), counted from either end, learnt as pages are read. A
 /// page at position p is then read from the bookmark before it, skipping fewer than n entries instead of p. A chain holds
 /// only while the queue's stamp (its version and count, kept by the database's triggers) is the one it was learnt
-/// at: any entry added, resolved or removed, by this instance or another, starts it again.
+/// at: any entry added, resolved or removed, by this instance or another, starts it again. Bookmarks are learnt only
+/// for a queue seen unchanged by an earlier read: while a scan keeps changing it, deep pages are read the plain way
+/// (a skip from the nearer end) instead of learning bookmarks that the next change throws away.
 /// </summary>
 internal sealed class QueueBookmarks(int spacing = QueueBookmarks.DefaultSpacing)
 {
@@ -29,6 +31,19 @@ internal sealed class QueueBookmarks(int spacing = QueueBookmarks.DefaultSpacing
         get
         {
             lock (_lock) return _chains.Values.Sum(c => c.Keys.Count);
+        }
+    }
+
+    /// <summary>Whether the queue was seen at this stamp before (by an earlier read): only then are bookmarks used and learnt.</summary>
+    public bool Settled(LibraryId? library, UnmatchedStatus status, bool descending, Stamp stamp)
+    {
+        lock (_lock)
+        {
+            var id = (library, status, descending);
+            if (_chains.TryGetValue(id, out var chain) && chain.Stamp == stamp) return true;
+            if (_chains.Count >= MostChains) _chains.Clear();
+            _chains[id] = new Chain(stamp);
+            return false;
         }
     }
 

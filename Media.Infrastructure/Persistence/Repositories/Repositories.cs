@@ -29,6 +29,7 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
     /// <summary>A title search reads the lower-cased titles the database keeps (LIKE, the text's own % and _ escaped).</summary>
     protected override IQueryable<MediaItem> Source(ISpecification<MediaItem> spec, IQueryable<MediaItem> rows)
     {
+        // (The kept column joins the two titles with a line break, which a search cannot hold: the API refuses control characters.)
         if (spec is not Application.MediaItems.MediaItemsPage { Search: { } text }) return rows;
         var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal) + "%";
@@ -98,12 +99,12 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db, QueueBookmarks 
         IQueryable<UnmatchedFile> Ordered(IQueryable<UnmatchedFile> q) =>
             desc ? q.OrderByDescending(u => u.DiscoveredAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.DiscoveredAt).ThenBy(u => u.Id);
 
-        // A deep page starts from the bookmark before it; the bookmarks up to it are learnt on the way, a spacing at a
-        // time (the first deep read after a change costs two to three plain skips; the next ones skip less than a spacing).
+        // A deep page of a settled queue starts from the bookmark before it; the bookmarks up to it are learnt on the
+        // way, a spacing at a time (that read costs two to three plain skips; the next ones skip less than a spacing).
         var offset = reversed ? total - page.Skip - take : page.Skip;
         var (start, from) = (0, (QueueBookmarks.Key?)null);
         var spacing = bookmarks.SpacingFor(total);
-        if (stamp is { } v && offset >= spacing)
+        if (stamp is { } v && offset >= spacing && bookmarks.Settled(library, status, desc, v))
         {
             if (bookmarks.Before(library, status, desc, v, offset) is { } known) (start, from) = (known.Position, known.Key);
             while (start + spacing <= offset)
