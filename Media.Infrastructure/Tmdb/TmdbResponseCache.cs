@@ -50,7 +50,9 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     }
 
     private readonly SemaphoreSlim _keysGate = new(1, 1);
-    private System.Collections.Concurrent.ConcurrentDictionary<string, byte>? _storedKeys;
+    // The hashes of the keys the table holds, not the keys (tens of thousands of URLs after a first scan, held for good):
+    // a hash another key shares only costs a read of the table that finds nothing.
+    private System.Collections.Concurrent.ConcurrentDictionary<int, byte>? _storedKeys;
     private DateTimeOffset _storedKeysAt;
     private static readonly TimeSpan StoredKeysLifetime = TimeSpan.FromMinutes(10);
 
@@ -59,7 +61,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
         if (_memory.TryGetValue(key, out string? cached)) return (true, BodyOf(cached!));
         if (_readied.TryGetValue(key, out var ready) && ready.ExpiresAt > _clock.GetUtcNow()) return (true, BodyOf(ready.Value));
         // Which keys the table holds is known in memory: a first scan's thousands of new questions skip the database.
-        if (!(await StoredKeysAsync(ct)).ContainsKey(key)) return (false, null);
+        if (!(await StoredKeysAsync(ct)).ContainsKey(Hash(key))) return (false, null);
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         var now = _clock.GetUtcNow();
@@ -78,7 +80,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
         foreach (var (key, old) in _readied)
             if (now - old.ReadAt > ReadiedLifetime || old.ExpiresAt <= now) _readied.TryRemove(key, out _);
         var stored = await StoredKeysAsync(ct);
-        var wanted = keys.Where(k => stored.ContainsKey(k) && !_memory.TryGetValue(k, out _) && !_readied.ContainsKey(k))
+        var wanted = keys.Where(k => stored.ContainsKey(Hash(k)) && !_memory.TryGetValue(k, out _) && !_readied.ContainsKey(k))
             .Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0) return;
         await using var scope = _scopes.CreateAsyncScope();
@@ -88,7 +90,9 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
                 if (entry.IsFresh(now)) _readied[entry.Key] = (entry.Value, entry.ExpiresAt, now);
     }
 
-    private async Task<System.Collections.Concurrent.ConcurrentDictionary<string, byte>> StoredKeysAsync(CancellationToken ct)
+    private static int Hash(string key) => StringComparer.Ordinal.GetHashCode(key);
+
+    private async Task<System.Collections.Concurrent.ConcurrentDictionary<int, byte>> StoredKeysAsync(CancellationToken ct)
     {
         var keys = _storedKeys;
         if (keys is not null && _clock.GetUtcNow() - _storedKeysAt < StoredKeysLifetime) return keys;
@@ -99,9 +103,9 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
             var now = _clock.GetUtcNow();
-            var loaded = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(
-                (await db.Set<ApiCacheEntry>().AsNoTracking().Where(e => e.ExpiresAt > now).Select(e => e.Key).ToListAsync(ct))
-                .Select(k => new KeyValuePair<string, byte>(k, 0)), StringComparer.Ordinal);
+            var loaded = new System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
+            await foreach (var key in db.Set<ApiCacheEntry>().AsNoTracking().Where(e => e.ExpiresAt > now).Select(e => e.Key).AsAsyncEnumerable().WithCancellation(ct))
+                loaded[Hash(key)] = 0;
             (_storedKeys, _storedKeysAt) = (loaded, now);
             return loaded;
         }
@@ -168,7 +172,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, created_at = excluded.created_at", rows);
             await db.Database.ExecuteSqlRawAsync(sql, parameters);
         }
-        if (_storedKeys is { } stored) foreach (var key in batch.Keys) stored[key] = 0;
+        if (_storedKeys is { } stored) foreach (var key in batch.Keys) stored[Hash(key)] = 0;
     }
 
     /// <summary>Waits until every answer stored so far is in the table (tests, shutdown).</summary>
