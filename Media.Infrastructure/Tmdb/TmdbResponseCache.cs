@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Media.Domain.Caching;
 using Media.Infrastructure.Persistence;
-using Media.Infrastructure.Persistence.Repositories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,13 +161,16 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
-        var sqlite = db.Database.IsSqlite();
         var now = _clock.GetUtcNow();
         var rows = batch.Where(b => b.Value.ExpiresAt > now)
-            .Select(b => new object[] { b.Key, b.Value.Value, MediaItemUpsert.Time(b.Value.ExpiresAt, sqlite), MediaItemUpsert.Time(now, sqlite) }).ToList();
+            .Select(b => new object[]
+            {
+                b.Key, b.Value.Value, db.Stored<ApiCacheEntry>(nameof(ApiCacheEntry.ExpiresAt), b.Value.ExpiresAt.ToUniversalTime())!,
+                db.Stored<ApiCacheEntry>(nameof(ApiCacheEntry.CreatedAt), now.ToUniversalTime())!,
+            }).ToList();
         if (rows.Count > 0)
         {
-            var (sql, parameters) = MediaItemUpsert.Rows("INSERT INTO api_cache (key, value, expires_at, created_at) VALUES ",
+            var (sql, parameters) = StoredValues.Rows("INSERT INTO api_cache (key, value, expires_at, created_at) VALUES ",
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, created_at = excluded.created_at", rows);
             await db.Database.ExecuteSqlRawAsync(sql, parameters);
         }

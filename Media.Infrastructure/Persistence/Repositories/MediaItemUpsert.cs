@@ -82,13 +82,13 @@ internal static class MediaItemUpsert
     /// </summary>
     public static async Task<bool> EnsureSeasonAsync(MediaDbContext db, MediaItemId itemId, Season season, CancellationToken ct)
     {
-        var (seasonSql, seasonParameters) = Rows(SeasonInsert, SeasonConflict + Returning, [[season.Id.Value, itemId.Value, season.Number, OrNull(db, season.Name)]]);
+        var (seasonSql, seasonParameters) = StoredValues.Rows(SeasonInsert, SeasonConflict + Returning, [[season.Id.Value, itemId.Value, season.Number, OrNull(db, season.Name)]]);
         var stored = await db.Database.SqlQueryRaw<Guid>(seasonSql, seasonParameters.ToArray()).ToListAsync(ct);
         if (stored is not [var id] || id != season.Id.Value) return false;
         var ids = new HashSet<Guid>();
         foreach (var chunk in season.Episodes.Chunk(RowsPerStatement))
         {
-            var (sql, parameters) = Rows(EpisodeInsert, EpisodeConflict + Returning, chunk.Select(e => EpisodeRow(db, e, season.Id)));
+            var (sql, parameters) = StoredValues.Rows(EpisodeInsert, EpisodeConflict + Returning, chunk.Select(e => EpisodeRow(db, e, season.Id)));
             ids.UnionWith(await db.Database.SqlQueryRaw<Guid>(sql, parameters.ToArray()).ToListAsync(ct));
         }
         return ids.Count == season.Episodes.Count && season.Episodes.All(e => ids.Contains(e.Id.Value));
@@ -105,7 +105,7 @@ internal static class MediaItemUpsert
         var seasonIds = new Dictionary<(Guid Item, int Number), Guid>();
         foreach (var chunk in seasons.Chunk(RowsPerStatement))
         {
-            var (sql, parameters) = Rows(SeasonInsert, SeasonConflict + " RETURNING id AS \"Id\", media_item_id AS \"Parent\", season_number AS \"Number\"",
+            var (sql, parameters) = StoredValues.Rows(SeasonInsert, SeasonConflict + " RETURNING id AS \"Id\", media_item_id AS \"Parent\", season_number AS \"Number\"",
                 chunk.Select(s => new object[] { s.Season.Id.Value, s.Item.Value, s.Season.Number, OrNull(db, s.Season.Name) }));
             foreach (var row in await db.Database.SqlQueryRaw<StoredRow>(sql, parameters.ToArray()).ToListAsync(ct))
                 seasonIds[(row.Parent, row.Number)] = row.Id;
@@ -114,7 +114,7 @@ internal static class MediaItemUpsert
         var episodes = seasons.SelectMany(s => s.Season.Episodes.Select(e => (Episode: e, Season: seasonIds[(s.Item.Value, s.Season.Number)])));
         foreach (var chunk in episodes.Chunk(RowsPerStatement))
         {
-            var (sql, parameters) = Rows(EpisodeInsert, EpisodeConflict + " RETURNING id AS \"Id\", season_id AS \"Parent\", episode_number AS \"Number\"",
+            var (sql, parameters) = StoredValues.Rows(EpisodeInsert, EpisodeConflict + " RETURNING id AS \"Id\", season_id AS \"Parent\", episode_number AS \"Number\"",
                 chunk.Select(x => EpisodeRow(db, x.Episode, new SeasonId(x.Season))));
             var stored = (await db.Database.SqlQueryRaw<StoredRow>(sql, parameters.ToArray()).ToListAsync(ct)).ToDictionary(r => (r.Parent, r.Number), r => r.Id);
             foreach (var (episode, season) in chunk)
@@ -145,35 +145,15 @@ internal static class MediaItemUpsert
     {
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            var (sql, parameters) = Rows(insert, conflict, chunk);
+            var (sql, parameters) = StoredValues.Rows(insert, conflict, chunk);
             await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
         }
-    }
-
-    /// <summary>A multi-row statement: the rows' values as numbered placeholders, then what follows them.</summary>
-    internal static (string Sql, List<object> Parameters) Rows(string insert, string after, IEnumerable<object[]> rows)
-    {
-        var sql = new StringBuilder(insert);
-        var parameters = new List<object>();
-        foreach (var row in rows)
-        {
-            if (parameters.Count > 0) sql.Append(", ");
-            sql.Append('(');
-            for (var i = 0; i < row.Length; i++)
-            {
-                if (i > 0) sql.Append(", ");
-                sql.Append('{').Append(parameters.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
-                parameters.Add(row[i]);
-            }
-            sql.Append(')');
-        }
-        return (sql.Append(after).ToString(), parameters);
     }
 
     // The model stores enums as snake_case words and, on SQLite, times as UTC ticks (see Converters).
     private static string Word(MediaType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
 
-    internal static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at.ToUniversalTime();
+    private static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at.ToUniversalTime();
 
     // EF cannot type a bare null: a null goes as a provider parameter of its own (the column types it).
     private static object OrNull<T>(MediaDbContext db, T? value)

@@ -137,12 +137,11 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db, QueueBookmarks 
     /// <summary>The queue from an entry on, in the order's direction: a row comparison the order's index answers.</summary>
     private IQueryable<UnmatchedFile> From(QueueBookmarks.Key key, bool descending)
     {
-        var entity = Db.Model.FindEntityType(typeof(UnmatchedFile))!;
-        object Stored(string property, object value) => entity.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
         var sql = descending
             ? "SELECT * FROM unmatched_file WHERE (discovered_at, id) <= ({0}, {1})"
             : "SELECT * FROM unmatched_file WHERE (discovered_at, id) >= ({0}, {1})";
-        return Db.Set<UnmatchedFile>().FromSqlRaw(sql, Stored(nameof(UnmatchedFile.DiscoveredAt), key.DiscoveredAt), Stored(nameof(UnmatchedFile.Id), key.Id));
+        return Db.Set<UnmatchedFile>().FromSqlRaw(sql,
+            Db.Stored<UnmatchedFile>(nameof(UnmatchedFile.DiscoveredAt), key.DiscoveredAt)!, Db.Stored<UnmatchedFile>(nameof(UnmatchedFile.Id), key.Id)!);
     }
 
     public async Task<Result> SaveResolutionAsync(UnmatchedFile resolved, CancellationToken ct)
