@@ -84,9 +84,18 @@ internal sealed class ScanWorker(ScanQueue queue, IServiceScopeFactory scopes, I
                 claimed.TrySetResult(false);
                 _running.TryRemove(id, out _);
             }
+            if (_running.IsEmpty && configuration.GetValue("Scans:ReturnMemory", true)) ReturnMemory();
         }, CancellationToken.None);
         return await claimed.Task ? run : null;
     }
+
+    /// <summary>
+    /// When the last running scan has ended, the collector gives back what the scans used (one compacting collection
+    /// that returns free memory to the system): a media server idles for hours between scans on a machine it shares.
+    /// Without it the next scan started from the last one's high-water mark (ScanBenchmark, 100,000 files: the re-scans
+    /// after a first scan climbed from 263 to 368 MB resident).
+    /// </summary>
+    private static void ReturnMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>Until the poll interval passes, a scan is queued in this instance, or a slot frees up.</summary>
     private async Task WaitAsync(TimeSpan poll, List<Task> tasks, CancellationToken ct)

@@ -29,6 +29,9 @@ public sealed class MediaApiFactory : WebApplicationFactory<Program>
         _settings["Auth:BootstrapApiKey"] = AdminKey;
         // Tests that write files and scan them must not race a watcher's rescans; the watcher's own tests turn it on.
         _settings["Watcher:Enabled"] = "false";
+        // The host here is the test process, with every other test's heap: a full collection after each scan would
+        // only slow the suite (the API's own process, in the benchmarks and as users run it, keeps the default).
+        _settings["Scans:ReturnMemory"] = "false";
         _settings["Media:DataDirectory"] = sqliteDirectory ?? Path.Combine(Path.GetTempPath(), $"media-data-{Guid.NewGuid():N}");
     }
 
