@@ -313,35 +313,55 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         return episodes.Contains(null) ? null : new Identification(item, episodes.OfType<Episode>().ToList(), [], null);
     }
 
-    private async Task<KnownItem?> KnownAsync(string title, int? year, CancellationToken ct)
+    private async Task<KnownTitle?> KnownAsync(string title, int? year, CancellationToken ct)
     {
         return MatchScoring.ByYear((await Known(ct)).ByTitle(NameParser.Normalize(title)), k => k.Year, year);
     }
 
-    private async Task<KnownIndex> Known(CancellationToken ct) => _known ??= new KnownIndex(await store.ItemsAsync(_type, ct));
+    private async Task<KnownIndex> Known(CancellationToken ct)
+    {
+        if (_known is not null) return _known;
+        var index = new KnownIndex();
+        await foreach (var item in store.ItemsAsync(_type, ct).WithCancellation(ct)) index.Add(item);
+        return _known = index;
+    }
 
-    /// <summary>The library's titles by TMDB id and by normalised title (and original title): lookups, never scans.</summary>
+    /// <summary>
+    /// The library's titles by TMDB id and by normalised title (and original title): lookups, never scans. Only ids and
+    /// years are held, the titles only as keys: at 40,000 titles a third of the memory whole items took.
+    /// </summary>
     private sealed class KnownIndex
     {
-        private readonly Dictionary<int, KnownItem> _byTmdb = [];
-        private readonly Dictionary<string, List<KnownItem>> _byTitle = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, KnownTitle> _byTmdb = [];
+        private readonly Dictionary<string, KnownTitle> _byTitle = new(StringComparer.Ordinal);
+        /// <summary>Titles several items share (remakes, a series and its reboot): all of them.</summary>
+        private readonly Dictionary<string, List<KnownTitle>> _shared = new(StringComparer.Ordinal);
 
-        public KnownIndex(IEnumerable<KnownItem> items)
-        {
-            foreach (var item in items) Add(item);
-        }
+        public KnownTitle? ByTmdb(int tmdbId) => _byTmdb.GetValueOrDefault(tmdbId);
 
-        public KnownItem? ByTmdb(int tmdbId) => _byTmdb.GetValueOrDefault(tmdbId);
-
-        public IReadOnlyList<KnownItem> ByTitle(string normalized) => _byTitle.TryGetValue(normalized, out var list) ? list : [];
+        public IReadOnlyList<KnownTitle> ByTitle(string normalized) =>
+            _shared.TryGetValue(normalized, out var all) ? all : _byTitle.TryGetValue(normalized, out var one) ? [one] : [];
 
         public void Add(KnownItem item)
         {
-            _byTmdb[item.TmdbId] = item;
-            foreach (var title in new[] { NameParser.Normalize(item.Title), NameParser.Normalize(item.OriginalTitle) }.Where(t => t.Length > 0).Distinct())
-                (_byTitle.TryGetValue(title, out var list) ? list : _byTitle[title] = []).Add(item);
+            var known = new KnownTitle(item.Id, item.TmdbId, item.Year);
+            _byTmdb[item.TmdbId] = known;
+            var title = NameParser.Normalize(item.Title);
+            Add(title, known);
+            var original = NameParser.Normalize(item.OriginalTitle);
+            if (original != title) Add(original, known);
+        }
+
+        private void Add(string title, KnownTitle known)
+        {
+            if (title.Length == 0) return;
+            if (_shared.TryGetValue(title, out var all)) all.Add(known);
+            else if (!_byTitle.TryAdd(title, known)) _shared[title] = [_byTitle[title], known];
         }
     }
+
+    /// <summary>A title of the library as identification needs it.</summary>
+    private sealed record KnownTitle(MediaItemId Id, int TmdbId, int? Year);
 
     private async Task<MediaItem> LoadAsync(MediaItemId id, CancellationToken ct)
     {

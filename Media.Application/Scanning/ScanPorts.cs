@@ -43,7 +43,8 @@ public interface IScanStore
     /// <summary>Pending and dismissed queue entries (tracked: pending ones are updated by the scan).</summary>
     Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct);
 
-    Task<List<KnownItem>> ItemsAsync(MediaType type, CancellationToken ct);
+    /// <summary>The titles of one kind, streamed (a library of 40,000 titles is indexed as it is read, never held twice).</summary>
+    IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct);
 
     /// <summary>The item with its seasons and episodes, untracked.</summary>
     Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);

@@ -68,14 +68,22 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
             onProblem(new WalkProblem(start, WalkProblemKind.LinkOutsideRoot, "The folder leads outside the library root; it is not walked."));
             yield break;
         }
-        var visited = new HashSet<string>(StringComparer.Ordinal) { startReal };
-        var pending = new Stack<(string FullPath, string Relative, string Real)>();
-        pending.Push((startPath, start, startReal));
+        // Folders reached by plain folders from the start are each reached once: only a link can lead to one again (a
+        // loop, or a second path to it), and a link whose target is under the start is not followed (its folder is walked,
+        // or skipped, at its own path). Folders reached through links are remembered by their real path.
+        var startUnder = startReal.EndsWith('/') ? startReal : startReal + "/";
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<(Folder Parent, string? Name)>();
+        pending.Push((new Folder(startPath, start, startReal, ViaLink: false), null));
         var isRoot = true;
         while (pending.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
-            var (directory, relative, real) = pending.Pop();
+            // A waiting folder is its parent and its name: its paths are made when it is walked (a root of 40,000 title
+            // folders waits as 40,000 names, not as 120,000 paths).
+            var (parent, name) = pending.Pop();
+            var current = name is null ? parent : parent.Child(name);
+            var (directory, relative, real) = (current.Full, current.Relative, current.Real);
             List<Entry> entries;
             try
             {
@@ -100,8 +108,7 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
                     onProblem(new WalkProblem(path, WalkProblemKind.BadName, "The name is not valid UTF-8; rename it to include it."));
                     continue;
                 }
-                var fullName = $"{directory.TrimEnd('/')}/{entry.Name}";
-                if (fullName.Length > MaxPathLength)
+                if (directory.TrimEnd('/').Length + 1 + entry.Name.Length > MaxPathLength)
                 {
                     onProblem(new WalkProblem(path, WalkProblemKind.PathTooLong, $"The path is longer than {MaxPathLength} characters."));
                     continue;
@@ -110,18 +117,19 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
                 if (entry.IsLink)
                 {
                     // Rare: a link is resolved, and followed only inside the root.
+                    var fullName = $"{directory.TrimEnd('/')}/{entry.Name}";
                     FileSystemInfo link = entry.IsDirectory ? new DirectoryInfo(fullName) : new FileInfo(fullName);
                     if (ResolveLink(link, path, realRoot, onProblem) is not { } resolved) continue;
                     if (resolved is DirectoryInfo)
                     {
                         if (skipFolder(path)) continue;
                         var linkedReal = RealPath(resolved.FullName) ?? resolved.FullName;
-                        if (!visited.Add(linkedReal))
+                        if (linkedReal == startReal || linkedReal.StartsWith(startUnder, StringComparison.Ordinal) || !visited.Add(linkedReal))
                         {
-                            onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, "The link leads to a folder already walked."));
+                            onProblem(new WalkProblem(path, WalkProblemKind.LinkLoop, "The link leads to a folder this walk reaches at its own path."));
                             continue;
                         }
-                        pending.Push((fullName, path, linkedReal));
+                        pending.Push((new Folder(fullName, path, linkedReal, ViaLink: true), null));
                     }
                     else if (resolved is FileInfo target)
                     {
@@ -143,10 +151,9 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
                 if (entry.IsDirectory)
                 {
                     if (skipFolder(path)) continue;
-                    // A plain folder's real path is its parent's plus its name: reached once, walked once.
-                    var folderReal = $"{real.TrimEnd('/')}/{entry.Name}";
-                    if (!visited.Add(folderReal)) continue;
-                    pending.Push((fullName, path, folderReal));
+                    // Under a link the real path is remembered: another link may lead here again.
+                    if (current.ViaLink && !visited.Add($"{real.TrimEnd('/')}/{entry.Name}")) continue;
+                    pending.Push((current, entry.Name));
                 }
                 else
                 {
@@ -154,6 +161,13 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
                 }
             }
         }
+    }
+
+    /// <summary>A folder of the walk: its full, library-relative and real paths, and whether a link led to it.</summary>
+    private sealed record Folder(string Full, string Relative, string Real, bool ViaLink)
+    {
+        public Folder Child(string name) => new(
+            $"{Full.TrimEnd('/')}/{name}", Relative.Length == 0 ? name : $"{Relative}/{name}", $"{Real.TrimEnd('/')}/{name}", ViaLink);
     }
 
     /// <summary>What the walk needs of a directory entry, read in the enumeration itself.</summary>

@@ -111,6 +111,37 @@ public sealed class LocalLibraryStorageTests
     }
 
     [Test]
+    public async Task Walk_LinksToFoldersOfTheWalk_AreNotFollowed_WhicheverComesFirst()
+    {
+        // Twenty links beside the twenty folders they lead to: the directory's order decides which one a walk meets
+        // first, and each folder's files are seen once, at the folder's own path, never at the link's.
+        for (var i = 0; i < 20; i++)
+        {
+            Write($"Title {i:D2}/movie.mkv");
+            Directory.CreateSymbolicLink(Path.Combine(_root, $"link {i:D2}"), Path.Combine(_root, $"Title {i:D2}"));
+        }
+
+        var (files, problems) = await Walk();
+
+        Assert.That(files.Select(f => f.Path), Is.EquivalentTo(Enumerable.Range(0, 20).Select(i => $"Title {i:D2}/movie.mkv")));
+        Assert.That(problems.Select(p => (p.Path, p.Kind)), Is.EquivalentTo(Enumerable.Range(0, 20).Select(i => ($"link {i:D2}", WalkProblemKind.LinkLoop))));
+    }
+
+    [Test]
+    public async Task Walk_OfAFolder_FollowsALinkElsewhereInTheRoot_Once_EvenWhenItLoops()
+    {
+        Write("Movies/Heat (1995)/Heat.mkv");
+        Write("Elsewhere/Alien (1979)/Alien.mkv");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "Movies", "More"), Path.Combine(_root, "Elsewhere"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "Elsewhere", "Alien (1979)", "again"), Path.Combine(_root, "Elsewhere"));
+
+        var (files, problems) = await Walk("Movies");
+
+        Assert.That(files.Select(f => f.Path), Is.EquivalentTo(new[] { "Movies/Heat (1995)/Heat.mkv", "Movies/More/Alien (1979)/Alien.mkv" }));
+        Assert.That(problems.Select(p => (p.Path, p.Kind)), Is.EqualTo(new[] { ("Movies/More/Alien (1979)/again", WalkProblemKind.LinkLoop) }));
+    }
+
+    [Test]
     public async Task Walk_NonUtf8Name_IsReportedAndSkipped()
     {
         Write("ok.mkv");

@@ -38,10 +38,10 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         return queue.ToListAsync(ct);
     }
 
-    public Task<List<KnownItem>> ItemsAsync(MediaType type, CancellationToken ct) =>
+    public IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct) =>
         db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
             .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
-            .ToListAsync(ct);
+            .AsAsyncEnumerable();
 
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct)
     {
