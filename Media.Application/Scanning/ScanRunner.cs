@@ -472,9 +472,11 @@ public sealed class ScanRunner(
         var started = Stopwatch.GetTimestamp();
         try
         {
+            // New files first: a queue entry matched to one of them is saved with any save that follows, the state
+            // changes' too (on PostgreSQL the new files go in apart from the unit of work that tracks the entry).
+            foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
             if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
             verified.Clear();
-            foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
             if (_toProbe.Count > 0 && probes is not null) await probes.RequestAsync(_toProbe, at, ct);
             _toProbe.Clear();
         }

@@ -207,6 +207,30 @@ public sealed class ScanCorrectnessTests(Provider provider)
     }
 
     [Test]
+    public async Task A_queued_file_matched_in_the_scan_that_finds_a_known_file_changed_is_stored_with_its_match()
+    {
+        // The queued file waits for a title TMDB did not have; another library then brings the title in.
+        var (library, root) = await Library("movies", ("Heat (1995).mkv", 100), ("Solaris (1972).mkv", 101));
+        Completed(await Scan(library));
+        Assert.That(await Queue(library), Is.EqualTo(new[] { "Solaris (1972).mkv" }));
+        _tmdb.Add(new FakeMovie(593, "Solaris", "1972-03-20"));
+        var (other, _) = await Library("movies", ("Solaris {tmdb-593}.mkv", 102));
+        Completed(await Scan(other));
+
+        // The re-scan matches the queued file (a new file and its queue entry) and sees a known file changed (its
+        // state): the two are written together, the new file before the entry that names it.
+        TestFiles.Write(root, "Heat (1995).mkv", 150);
+        var scan = await Scan(library);
+
+        Completed(scan);
+        Assert.That(await Files(library), Is.EqualTo(new[] { ("Heat (1995).mkv", 949, true), ("Solaris (1972).mkv", 593, true) }));
+        var entry = await Db(db => db.Set<UnmatchedFile>().AsNoTracking().SingleAsync(u => u.LibraryId == new LibraryId(library), Ct));
+        Assert.That((entry.Status, entry.MediaFileId is null), Is.EqualTo((UnmatchedStatus.Matched, false)));
+        Assert.That(await Db(db => db.Set<MediaFile>().AsNoTracking().Where(f => f.Path == "Heat (1995).mkv" && f.LibraryId == new LibraryId(library))
+            .Select(f => f.State.Size).SingleAsync(Ct)), Is.EqualTo(150));
+    }
+
+    [Test]
     public async Task A_file_of_several_episodes_is_the_file_of_each_of_them()
     {
         var (library, _) = await Library("series",
