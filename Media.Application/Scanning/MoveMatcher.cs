@@ -64,10 +64,24 @@ public sealed class MoveMatcher
         _unindexed = [.. known.Values];
     }
 
+    /// <summary>Lookups answered by reading the known files through before they are indexed.</summary>
+    private const int LookupsBeforeIndex = 64;
+
+    private int _lookups;
+
     /// <summary>
-    /// The known files by id and by inode, made when the first new file is looked at: a re-scan that finds none never
-    /// needs them (at 100,000 files they were 40 MB of the re-scan's peak memory).
+    /// The known files by id and by inode, made when new files are looked at more than a few times: a re-scan that finds
+    /// none, or only the files waiting in the queue, never needs them (at 100,000 files they were 40 MB of the re-scan's
+    /// peak memory); a few lookups read the known files through instead, in the same order.
     /// </summary>
+    private bool Indexed()
+    {
+        if (_unindexed is null) return true;
+        if (++_lookups <= LookupsBeforeIndex) return false;
+        Index();
+        return true;
+    }
+
     private void Index()
     {
         if (_unindexed is not { } files) return;
@@ -310,13 +324,21 @@ public sealed class MoveMatcher
     /// <summary>A known file of this walk the probed file may be: by the id stored in it, else by device, inode, size and last change.</summary>
     private (KnownFile File, MoveEvidence How)? InWalk(FileProbe probe)
     {
-        Index();
-        if (probe.Tag is { } tag) return _byId.TryGetValue(tag.File, out var tagged) ? (tagged, MoveEvidence.Xattr) : null;
-        if (!_byInode.TryGetValue((probe.Device, probe.Inode), out var same)) return null;
+        var indexed = Indexed();
+        if (probe.Tag is { } tag)
+        {
+            var tagged = indexed ? _byId.GetValueOrDefault(tag.File) : Array.Find(_unindexed!, k => k.Id == tag.File);
+            return tagged is null ? null : (tagged, MoveEvidence.Xattr);
+        }
+        IEnumerable<KnownFile> same = indexed
+            ? _byInode.TryGetValue((probe.Device, probe.Inode), out var list) ? list : []
+            : _unindexed!.Where(k => k.Device == probe.Device && k.Inode == probe.Inode);
         // A known file that carried Media's identity cannot be this untagged one: xattrs belong to the inode, which was reused.
         var match = same.FirstOrDefault(k => k.Size == probe.Size && k.Tagged != true && (k.ModifiedAt is null || k.ModifiedAt == FileState.Microseconds(probe.ModifiedAt)));
         return match is null ? null : (match, MoveEvidence.Inode);
     }
+
+    private bool OfThisWalk(MediaFileId id) => Indexed() ? _byId.ContainsKey(id) : Array.Exists(_unindexed!, k => k.Id == id);
 
     /// <summary>New files that may be known files outside this walk: moved now when that file is gone from its path. Answers the paths moved.</summary>
     private async Task<HashSet<string>> OutsideAsync(List<(StoredFile File, FileProbe Probe)> files, CancellationToken ct)
@@ -324,8 +346,7 @@ public sealed class MoveMatcher
         var moved = new HashSet<string>(StringComparer.Ordinal);
         var ids = files.Where(f => f.Probe.Tag is not null).Select(f => f.Probe.Tag!.File).Distinct().ToList();
         var inodes = files.Where(f => f.Probe.Tag is null).Select(f => f.Probe.Inode).Distinct().ToList();
-        Index();
-        var candidates = (await _store!.CandidatesAsync(ids, inodes, ct)).Where(c => !_byId.ContainsKey(c.Id)).ToList();
+        var candidates = (await _store!.CandidatesAsync(ids, inodes, ct)).Where(c => !OfThisWalk(c.Id)).ToList();
         if (candidates.Count == 0) return moved;
         var byId = candidates.ToDictionary(c => c.Id);
         foreach (var (file, probe) in files)
