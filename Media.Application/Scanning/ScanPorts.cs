@@ -92,6 +92,13 @@ public interface IScanStore
     /// those files and why.
     /// </summary>
     Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Like <see cref="FlushAsync"/>, but where the store can (PostgreSQL), the batch's new files are written beside the
+    /// caller while it goes on: when this returns, what was flushed before this call is stored (its refused files are
+    /// the answer), and this batch is being written. <see cref="FlushAsync"/> waits for everything.
+    /// </summary>
+    Task<IReadOnlyList<ScanProblem>> FlushBehindAsync(CancellationToken ct);
 }
 
 /// <summary>

@@ -263,7 +263,7 @@ public sealed class ScanRunner(
 
             if (verified.Count >= BatchSize || pendingWrites >= BatchSize)
             {
-                await WriteAsync(scan, counters, verified, now, ct);
+                await WriteAsync(scan, counters, verified, now, ct, behind: true);
                 pendingWrites = 0;
             }
             await ProgressAsync();
@@ -273,7 +273,7 @@ public sealed class ScanRunner(
         async Task ProgressAsync()
         {
             if (heartbeat.Elapsed < HeartbeatEvery) return;
-            await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
+            await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct, behind: true);
             pendingWrites = 0;
             Report(scan, counters);
             await SaveProgressAsync(ct);
@@ -469,18 +469,33 @@ public sealed class ScanRunner(
         return created.Value.Id;
     }
 
-    private async Task WriteAsync(Scan scan, Counters counters, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Files to probe whose rows were handed to a write beside the scan: asked for once that write is done.</summary>
+    private List<MediaFileId> _toProbeWhenWritten = [];
+
+    /// <summary>
+    /// What was decided is written. <paramref name="behind"/>: the new files may be written beside the scan while it
+    /// goes on (<see cref="IScanStore.FlushBehindAsync"/>); the scan's end writes everything.
+    /// </summary>
+    private async Task WriteAsync(Scan scan, Counters counters, List<(MediaFileId, long)> verified, DateTimeOffset at, CancellationToken ct, bool behind = false)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             // New files first: a queue entry matched to one of them is saved with any save that follows, the state
             // changes' too (on PostgreSQL the new files go in apart from the unit of work that tracks the entry).
-            foreach (var problem in await store.FlushAsync(ct)) Failed(scan, counters, problem);
+            foreach (var problem in await (behind ? store.FlushBehindAsync(ct) : store.FlushAsync(ct))) Failed(scan, counters, problem);
             if (verified.Count > 0) await store.VerifyAsync(verified, at, ct);
             verified.Clear();
-            if (_toProbe.Count > 0 && probes is not null) await probes.RequestAsync(_toProbe, at, ct);
+            // A probe is asked for a stored file: those of a batch written beside are asked for after its write.
+            var stored = _toProbeWhenWritten;
+            if (behind) _toProbeWhenWritten = [.. _toProbe];
+            else
+            {
+                stored.AddRange(_toProbe);
+                _toProbeWhenWritten = [];
+            }
             _toProbe.Clear();
+            if (stored.Count > 0 && probes is not null) await probes.RequestAsync(stored, at, ct);
         }
         finally
         {

@@ -190,6 +190,72 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task Batches_written_beside_the_scan_are_stored_in_order_and_a_refused_file_is_reported_by_a_later_flush()
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero);
+        var library = Library.Create("Beside", LibraryKind.Movies, StorageLocation.Local($"/srv/{Guid.NewGuid():N}"), at).Value;
+        var seriesLibrary = Library.Create("Beside shows", LibraryKind.Series, StorageLocation.Local($"/srv/{Guid.NewGuid():N}"), at).Value;
+        var takenBy = MediaItem.Movie(880_301, "Taken", null, 1999, at);
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.AddRange(library, seriesLibrary, takenBy);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var taken = MediaFile.Create(library, takenBy, null, "Taken (1999).mkv", FileState.Verified(1, at), at).Value;
+        await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            db.Add(taken);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var series = (await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().EnsureAsync(MediaItem.Series(880_302, "Aside", null, 2020, at), Ct))).Item;
+        var store = Get<IScanStore>();
+        MediaFile Add(Library of, MediaItem item, Episode? episode, string path)
+        {
+            var file = MediaFile.CreateForEpisodes(of, item, episode is null ? [] : [episode], path, FileState.Verified(2, at), at).Value;
+            store.Add(file, ImportAttempt.Success(ImportMethod.Scan, file.Id, file.Path, file.Path, at));
+            return file;
+        }
+
+        // Batch 1: a new movie and its file, a new season with two episodes and a file of each.
+        var movie = MediaItem.Movie(880_303, "Alongside", null, 2004, at);
+        store.AddItem(movie);
+        var first = Add(library, movie, null, "Alongside (2004).mkv");
+        var season = series.EnsureSeason(1, "One");
+        season.EnsureEpisode(1);
+        season.EnsureEpisode(2);
+        await store.EnsureSeasonAsync(series, 1, Ct);
+        var e1 = Add(seriesLibrary, series, series.FindEpisode(1, 1), "Aside/S01E01.mkv");
+        var e2 = Add(seriesLibrary, series, series.FindEpisode(1, 2), "Aside/S01E02.mkv");
+        Assert.That(await store.FlushBehindAsync(Ct), Is.Empty);
+        // While it may still be written: the new movie is still the scan's to load, and the season grows in memory.
+        Assert.That((await store.LoadItemAsync(movie.Id, Ct))?.TmdbId, Is.EqualTo(880_303));
+        season.EnsureEpisode(3, "Later");
+        await store.EnsureSeasonAsync(series, 1, Ct);
+        var e3 = Add(seriesLibrary, series, series.FindEpisode(1, 3), "Aside/S01E03.mkv");
+
+        // Batch 2: a file at a path already taken and a good one, written beside; the refusal comes with a later flush.
+        var clash = Add(library, movie, null, taken.Path);
+        var good = Add(library, movie, null, "Alongside (2004) proper.mkv");
+        var second = await store.FlushBehindAsync(Ct);
+        var last = await store.FlushAsync(Ct);
+
+        Assert.That(second.Concat(last).Select(p => (p.Path, p.Kind)), Is.EqualTo(new[] { (taken.Path, "unstorable") }));
+        var (files, episodes) = await InNewScope(async s =>
+        {
+            var db = s.GetRequiredService<MediaDbContext>();
+            return (await db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library.Id || f.LibraryId == seriesLibrary.Id).ToDictionaryAsync(f => f.Id, Ct),
+                    (await db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(x => x.Episodes).SingleAsync(m => m.Id == series.Id, Ct))
+                        .Seasons.Single().Episodes.Select(e => (e.Number, e.Title)).OrderBy(e => e.Number).ToList());
+        });
+        Assert.That(files.Keys, Is.EquivalentTo(new[] { taken.Id, first.Id, good.Id, e1.Id, e2.Id, e3.Id }));
+        Assert.That(files[first.Id].MediaItemId, Is.EqualTo(movie.Id));
+        Assert.That(files[e3.Id].EpisodeId, Is.EqualTo(series.FindEpisode(1, 3)!.Id));
+        Assert.That(episodes, Is.EqualTo(new (int, string?)[] { (1, null), (2, null), (3, "Later") }));
+    }
+
+    [Test]
     public async Task A_season_is_stored_from_the_series_in_memory_and_a_season_another_writer_stored_first_is_theirs()
     {
         var at = new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero);

@@ -97,10 +97,11 @@ internal static class MediaItemUpsert
     /// <summary>
     /// Many seasons of stored series at once (a scan's batch): the seasons in multi-row statements that return the
     /// stored rows, then all their episodes, under the stored seasons' ids, likewise. Returns, for each episode stored
-    /// under another id (another writer stored its season first), the id kept.
+    /// under another id (another writer stored its season first), the id kept. Each season comes with its episodes as
+    /// they were when it was handed over (a scan may add episodes to it meanwhile: they come with a later batch).
     /// </summary>
     public static async Task<Dictionary<EpisodeId, EpisodeId>> EnsureSeasonsAsync(
-        MediaDbContext db, IReadOnlyCollection<(MediaItemId Item, Season Season)> seasons, CancellationToken ct)
+        MediaDbContext db, IReadOnlyCollection<(MediaItemId Item, Season Season, IReadOnlyList<Episode> Episodes)> seasons, CancellationToken ct)
     {
         var seasonIds = new Dictionary<(Guid Item, int Number), Guid>();
         foreach (var chunk in seasons.Chunk(RowsPerStatement))
@@ -111,7 +112,7 @@ internal static class MediaItemUpsert
                 seasonIds[(row.Parent, row.Number)] = row.Id;
         }
         var kept = new Dictionary<EpisodeId, EpisodeId>();
-        var episodes = seasons.SelectMany(s => s.Season.Episodes.Select(e => (Episode: e, Season: seasonIds[(s.Item.Value, s.Season.Number)])));
+        var episodes = seasons.SelectMany(s => s.Episodes.Select(e => (Episode: e, Season: seasonIds[(s.Item.Value, s.Season.Number)])));
         foreach (var chunk in episodes.Chunk(RowsPerStatement))
         {
             var (sql, parameters) = StoredValues.Rows(EpisodeInsert, EpisodeConflict + " RETURNING id AS \"Id\", season_id AS \"Parent\", episode_number AS \"Number\"",

@@ -14,7 +14,7 @@ namespace Media.Infrastructure.Persistence.Repositories;
 internal sealed class ScanRepository(MediaDbContext db) : EfRepository<Scan, ScanId>(db), IScanRepository;
 
 /// <summary>The scan's bulk reads and writes on the scope's DbContext: streamed, chunked, and let go after saving.</summary>
-internal sealed class ScanStore(MediaDbContext db) : IScanStore
+internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) : IScanStore
 {
     private const int Chunk = 1000;
     private readonly List<Pending> _added = [];
@@ -54,7 +54,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct)
     {
-        if (_pendingItems.TryGetValue(id, out var pending)) return Task.FromResult<MediaItem?>(pending);
+        if (_pendingItems.TryGetValue(id, out var pending) || _writingItems.TryGetValue(id, out pending)) return Task.FromResult<MediaItem?>(pending);
         if (_kept.TryGetValue(id, out var kept)) id = kept;
         return db.Set<MediaItem>().AsNoTracking().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery().FirstOrDefaultAsync(m => m.Id == id, ct);
     }
@@ -183,7 +183,7 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
 
     public async Task<IReadOnlyList<ScanProblem>> FlushAsync(CancellationToken ct)
     {
-        var problems = new List<ScanProblem>();
+        var problems = await WrittenAsync();
         if (_pendingItems.Count > 0)
         {
             var kept = await MediaItemUpsert.EnsureMoviesAsync(db, _pendingItems.Values, ct);
@@ -197,16 +197,26 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         }
         if (_pendingSeasons.Count > 0)
         {
-            foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(db, _pendingSeasons.Values, ct)) _keptEpisodes[ours] = stored;
+            foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(db, Rows(_pendingSeasons.Values), ct)) _keptEpisodes[ours] = stored;
             _pendingSeasons.Clear();
         }
         if (_keptEpisodes.Count > 0) foreach (var (file, _) in _copies) file.Relink(_keptEpisodes);
-        var copied = _copies.Count > 0 && await CopyAsync(ct);
+        var copied = _copies.Count > 0 && await CopyAsync(db, _copies, _kept, ct);
         if (!copied) foreach (var (file, import) in _copies) Track(file, import);
         _copies.Clear();
+        await SaveTrackedAsync(saved: copied, problems, ct);
+        return problems;
+    }
+
+    /// <summary>
+    /// The unit of work's own changes (what <see cref="FlushAsync"/> did not save with the new files); an entity the
+    /// database refuses costs its file only, reported in <paramref name="problems"/>.
+    /// </summary>
+    private async Task SaveTrackedAsync(bool saved, List<ScanProblem> problems, CancellationToken ct)
+    {
         try
         {
-            if (!copied) await db.SaveChangesAsync(ct);
+            if (!saved) await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException) when (_added.Count > 0)
         {
@@ -230,20 +240,98 @@ internal sealed class ScanStore(MediaDbContext db) : IScanStore
         foreach (var pending in _added)
             foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
         _added.Clear();
+    }
+
+    // PostgreSQL: a batch of new files is written beside the scan, in a unit of work of its own, while the scan decides
+    // the next one; one batch at a time, in order. What it needs of the scan is copied when it is handed over.
+    private Task<Written>? _writing;
+    private readonly Dictionary<MediaItemId, MediaItem> _writingItems = [];
+
+    /// <summary>What a batch written beside found: titles and episodes another writer stored first, files refused.</summary>
+    private sealed record Written(Dictionary<MediaItemId, MediaItemId> Kept, Dictionary<EpisodeId, EpisodeId> KeptEpisodes, List<ScanProblem> Problems);
+
+    public async Task<IReadOnlyList<ScanProblem>> FlushBehindAsync(CancellationToken ct)
+    {
+        // A queue entry matched to a new file is saved after its file: such a batch is flushed the plain way.
+        if (!Copying || db.ChangeTracker.Entries<UnmatchedFile>().Any(e => e.State == EntityState.Modified && e.Entity.MediaFileId is not null))
+            return await FlushAsync(ct);
+        var problems = await WrittenAsync();
+        // The unit of work's own changes (queue entries found, gone, seen again) name no file of the batch.
+        await SaveTrackedAsync(saved: false, problems, ct);
+        if (_pendingItems.Count == 0 && _pendingSeasons.Count == 0 && _copies.Count == 0) return problems;
+        var items = _pendingItems.Values.ToList();
+        foreach (var (id, item) in _pendingItems) _writingItems[id] = item;
+        _pendingItems.Clear();
+        var seasons = Rows(_pendingSeasons.Values);
+        _pendingSeasons.Clear();
+        var copies = _copies.ToList();
+        _copies.Clear();
+        var kept = new Dictionary<MediaItemId, MediaItemId>(_kept);
+        var keptEpisodes = new Dictionary<EpisodeId, EpisodeId>(_keptEpisodes);
+        _writing = Task.Run(() => WriteBesideAsync(items, seasons, copies, kept, keptEpisodes, ct), ct);
         return problems;
+    }
+
+    /// <summary>The seasons with their episodes as they are now: the scan may add episodes while a batch is written beside it.</summary>
+    private static List<(MediaItemId Item, Season Season, IReadOnlyList<Episode> Episodes)> Rows(IEnumerable<(MediaItemId Item, Season Season)> seasons) =>
+        [.. seasons.Select(s => (s.Item, s.Season, (IReadOnlyList<Episode>)[.. s.Season.Episodes]))];
+
+    /// <summary>Waits for the batch written beside, if any, and takes in what it found (its failure is the caller's).</summary>
+    private async Task<List<ScanProblem>> WrittenAsync()
+    {
+        if (_writing is not { } writing) return [];
+        _writing = null;
+        var written = await writing;
+        _writingItems.Clear();
+        foreach (var (lost, stored) in written.Kept) _kept[lost] = stored;
+        foreach (var (ours, stored) in written.KeptEpisodes) _keptEpisodes[ours] = stored;
+        return written.Problems;
+    }
+
+    private async Task<Written> WriteBesideAsync(
+        List<MediaItem> items, List<(MediaItemId Item, Season Season, IReadOnlyList<Episode> Episodes)> seasons, List<(MediaFile File, ImportAttempt Import)> copies,
+        Dictionary<MediaItemId, MediaItemId> kept, Dictionary<EpisodeId, EpisodeId> keptEpisodes, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        var written = new Written([], [], []);
+        if (items.Count > 0)
+            foreach (var (lost, stored) in await MediaItemUpsert.EnsureMoviesAsync(writer, items, ct)) kept[lost] = written.Kept[lost] = stored;
+        if (seasons.Count > 0)
+            foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(writer, seasons, ct)) keptEpisodes[ours] = written.KeptEpisodes[ours] = stored;
+        if (keptEpisodes.Count > 0) foreach (var (file, _) in copies) file.Relink(keptEpisodes);
+        if (copies.Count == 0 || await CopyAsync(writer, copies, kept, ct)) return written;
+        // The database refused a row of the batch: file by file, each one refused reported.
+        foreach (var (file, import) in copies)
+        {
+            writer.Add(file);
+            if (kept.TryGetValue(file.MediaItemId, out var stored)) writer.Entry(file).Property(f => f.MediaItemId).CurrentValue = stored;
+            writer.Add(import);
+            try
+            {
+                await writer.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e)
+            {
+                written.Problems.Add(new ScanProblem(file.Path, "unstorable", $"The database refused this file: {(e.InnerException ?? e).Message}"));
+            }
+            writer.ChangeTracker.Clear();
+        }
+        return written;
     }
 
     /// <summary>
     /// The batch's new files by COPY and the rest of the unit of work (queue entries) by SaveChanges, in one
     /// transaction; false, with nothing written, when the database refused any of it.
     /// </summary>
-    private async Task<bool> CopyAsync(CancellationToken ct)
+    private static async Task<bool> CopyAsync(
+        MediaDbContext db, List<(MediaFile File, ImportAttempt Import)> copies, IReadOnlyDictionary<MediaItemId, MediaItemId> kept, CancellationToken ct)
     {
-        var files = _copies.Select(c => c.File).ToList();
-        var imports = _copies.Select(c => c.Import).ToList();
+        var files = copies.Select(c => c.File).ToList();
+        var imports = copies.Select(c => c.Import).ToList();
         var itemId = db.Model.FindEntityType(typeof(MediaFile))!.FindProperty(nameof(MediaFile.MediaItemId));
         object? Kept(Microsoft.EntityFrameworkCore.Metadata.IProperty property, object? value) =>
-            property == itemId && value is MediaItemId id && _kept.TryGetValue(id, out var stored) ? stored : value;
+            property == itemId && value is MediaItemId id && kept.TryGetValue(id, out var stored) ? stored : value;
         try
         {
             await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
