@@ -322,7 +322,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     {
         if (_known is not null) return _known;
         var index = new KnownIndex();
-        await store.ReadItemsAsync(_type, index.Add, ct);
+        await foreach (var item in store.ItemsAsync(_type, ct).WithCancellation(ct)) index.Add(item);
         return _known = index;
     }
 
@@ -354,13 +354,9 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
 
         private void Add(string title, KnownTitle known)
         {
-            // An item read twice (the read retried) is one item.
             if (title.Length == 0) return;
-            if (_shared.TryGetValue(title, out var all))
-            {
-                if (!all.Exists(k => k.Id == known.Id)) all.Add(known);
-            }
-            else if (!_byTitle.TryAdd(title, known) && _byTitle[title].Id != known.Id) _shared[title] = [_byTitle[title], known];
+            if (_shared.TryGetValue(title, out var all)) all.Add(known);
+            else if (!_byTitle.TryAdd(title, known)) _shared[title] = [_byTitle[title], known];
         }
     }
 

@@ -38,17 +38,13 @@ public sealed record KnownItem(MediaItemId Id, MediaType Type, int TmdbId, strin
 /// </summary>
 public interface IScanStore
 {
-    /// <summary>
-    /// The library's files (under the folder), each handed to <paramref name="each"/> as it is read: never held as a
-    /// whole result. Should the read be retried after a transient failure, rows already handed over come again.
-    /// </summary>
-    Task ReadKnownFilesAsync(LibraryId library, string? folder, Action<KnownFile> each, CancellationToken ct);
+    IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, CancellationToken ct);
 
     /// <summary>Pending and dismissed queue entries (tracked: pending ones are updated by the scan).</summary>
     Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct);
 
-    /// <summary>The titles of one kind, each handed over as it is read (like <see cref="ReadKnownFilesAsync"/>).</summary>
-    Task ReadItemsAsync(MediaType type, Action<KnownItem> each, CancellationToken ct);
+    /// <summary>The titles of one kind, indexed by the caller as they come (not kept as a list beside the index).</summary>
+    IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct);
 
     /// <summary>The item with its seasons and episodes, untracked.</summary>
     Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct);

@@ -333,10 +333,8 @@ public sealed class ScanRunner(
         await Task.Yield(); // the walk goes on while this reads
         var known = new Dictionary<string, KnownFile>(StringComparer.Ordinal);
         // A path may also be kept by a missing file that another file replaced there (MoveMatcher): the existing one is the path's.
-        await store.ReadKnownFilesAsync(library, folder, file =>
-        {
+        await foreach (var file in store.KnownFilesAsync(library, folder, ct))
             if (file.Exists || !known.ContainsKey(file.Path)) known[file.Path] = file;
-        }, ct);
         var queued = (await store.UnresolvedAsync(library, folder, ct)).ToDictionary(u => u.Path, StringComparer.Ordinal);
         return (known, queued);
     }

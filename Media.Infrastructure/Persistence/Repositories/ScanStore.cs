@@ -19,26 +19,16 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     private const int Chunk = 1000;
     private readonly List<Pending> _added = [];
 
-    public Task ReadKnownFilesAsync(LibraryId library, string? folder, Action<KnownFile> each, CancellationToken ct)
+    public async IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, [EnumeratorCancellation] CancellationToken ct)
     {
         var prefix = folder is null ? null : folder + "/";
         var files = db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library);
         if (prefix is not null) files = files.Where(f => f.Path.StartsWith(prefix));
-        return StreamAsync(files.Select(f => new KnownFile(
+        await foreach (var file in files.Select(f => new KnownFile(
             f.Id, f.Path, f.State.Size, f.State.Exists, f.State.Device, f.State.Inode, f.State.ModifiedAt, f.State.IdentityStored)
-            { LastVerifiedAt = f.State.LastVerifiedAt }), each, ct);
+            { LastVerifiedAt = f.State.LastVerifiedAt }).AsAsyncEnumerable().WithCancellation(ct))
+            yield return file;
     }
-
-    /// <summary>
-    /// A query's rows handed over as they are read. Inside the execution strategy's own operation the query is not
-    /// buffered: with retries on, EF reads a whole result into column arrays before the first row (at 100,000 files the
-    /// largest allocations of a re-scan); a retry runs the whole read again.
-    /// </summary>
-    private Task StreamAsync<T>(IQueryable<T> query, Action<T> each, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
-        {
-            await foreach (var row in query.AsAsyncEnumerable().WithCancellation(token)) each(row);
-        }, ct);
 
     public Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct)
     {
@@ -48,9 +38,10 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         return queue.ToListAsync(ct);
     }
 
-    public Task ReadItemsAsync(MediaType type, Action<KnownItem> each, CancellationToken ct) =>
-        StreamAsync(db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
-            .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year)), each, ct);
+    public IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct) =>
+        db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
+            .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
+            .AsAsyncEnumerable();
 
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct)
     {
