@@ -7,6 +7,7 @@ using Media.Domain.MediaItems;
 using Media.Domain.Scans;
 using Media.Domain.Unmatched;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Media.Infrastructure.Persistence.Repositories;
@@ -22,12 +23,48 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     public async IAsyncEnumerable<KnownFile> KnownFilesAsync(LibraryId library, string? folder, [EnumeratorCancellation] CancellationToken ct)
     {
         var prefix = folder is null ? null : folder + "/";
+        if (Copying)
+        {
+            await foreach (var known in KnownFilesOnPostgresAsync(library, prefix, ct)) yield return known;
+            yield break;
+        }
         var files = db.Set<MediaFile>().AsNoTracking().Where(f => f.LibraryId == library);
         if (prefix is not null) files = files.Where(f => f.Path.StartsWith(prefix));
         await foreach (var file in files.Select(f => new KnownFile(
             f.Id, f.Path, f.State.Size, f.State.Exists, f.State.Device, f.State.Inode, f.State.ModifiedAt, f.State.IdentityStored)
             { LastVerifiedAt = f.State.LastVerifiedAt }).AsAsyncEnumerable().WithCancellation(ct))
             yield return file;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the rows as they come. With retries on (EnableRetryOnFailure), EF reads a whole query's result into
+    /// column arrays before the first row (it decides so when it compiles the query): at 100,000 files the largest
+    /// allocations of a re-scan, all on the large-object heap.
+    /// </summary>
+    private async IAsyncEnumerable<KnownFile> KnownFilesOnPostgresAsync(LibraryId library, string? prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText =
+                "SELECT f.id, f.path, s.file_size, s.file_exists, s.device, s.inode, s.modified_at, s.identity_stored, s.last_verified_at " +
+                "FROM media_file f JOIN media_file_state s ON s.media_file_id = f.id WHERE f.library_id = @library" +
+                (prefix is null ? "" : " AND starts_with(f.path, @prefix)");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("library", library.Value));
+            if (prefix is not null) command.Parameters.Add(new Npgsql.NpgsqlParameter("prefix", prefix));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                yield return new KnownFile(new MediaFileId(reader.GetGuid(0)), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetBoolean(7))
+                { LastVerifiedAt = reader.GetFieldValue<DateTimeOffset>(8) };
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct)
