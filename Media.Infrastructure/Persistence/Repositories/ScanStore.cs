@@ -41,25 +41,32 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     /// column arrays before the first row (it decides so when it compiles the query): at 100,000 files the largest
     /// allocations of a re-scan, all on the large-object heap.
     /// </summary>
-    private async IAsyncEnumerable<KnownFile> KnownFilesOnPostgresAsync(LibraryId library, string? prefix, [EnumeratorCancellation] CancellationToken ct)
+    private IAsyncEnumerable<KnownFile> KnownFilesOnPostgresAsync(LibraryId library, string? prefix, CancellationToken ct)
+    {
+        var sql = "SELECT f.id, f.path, s.file_size, s.file_exists, s.device, s.inode, s.modified_at, s.identity_stored, s.last_verified_at " +
+                  "FROM media_file f JOIN media_file_state s ON s.media_file_id = f.id WHERE f.library_id = @library" +
+                  (prefix is null ? "" : " AND starts_with(f.path, @prefix)");
+        List<Npgsql.NpgsqlParameter> parameters = [new("library", library.Value)];
+        if (prefix is not null) parameters.Add(new("prefix", prefix));
+        return RowsAsync(sql, parameters, r => new KnownFile(new MediaFileId(r.GetGuid(0)), r.GetString(1), r.GetInt64(2), r.GetBoolean(3),
+            r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetInt64(5),
+            r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetBoolean(7))
+        { LastVerifiedAt = r.GetFieldValue<DateTimeOffset>(8) }, ct);
+    }
+
+    /// <summary>A hand-written query's rows, one at a time, on the unit of work's connection.</summary>
+    private async IAsyncEnumerable<T> RowsAsync<T>(
+        string sql, IEnumerable<Npgsql.NpgsqlParameter> parameters, Func<System.Data.Common.DbDataReader, T> row, [EnumeratorCancellation] CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText =
-                "SELECT f.id, f.path, s.file_size, s.file_exists, s.device, s.inode, s.modified_at, s.identity_stored, s.last_verified_at " +
-                "FROM media_file f JOIN media_file_state s ON s.media_file_id = f.id WHERE f.library_id = @library" +
-                (prefix is null ? "" : " AND starts_with(f.path, @prefix)");
-            command.Parameters.Add(new Npgsql.NpgsqlParameter("library", library.Value));
-            if (prefix is not null) command.Parameters.Add(new Npgsql.NpgsqlParameter("prefix", prefix));
+            command.CommandText = sql;
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                yield return new KnownFile(new MediaFileId(reader.GetGuid(0)), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetBoolean(7))
-                { LastVerifiedAt = reader.GetFieldValue<DateTimeOffset>(8) };
+            while (await reader.ReadAsync(ct)) yield return row(reader);
         }
         finally
         {
@@ -75,8 +82,13 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         return queue.ToListAsync(ct);
     }
 
-    public IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct) =>
-        db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
+    public IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct) => Copying
+        // PostgreSQL: by hand, as the known files (EF would read all 40,000 titles into its buffer first).
+        ? RowsAsync("SELECT id, tmdb_id, title, original_title, year FROM media_item WHERE type = @type",
+            [new Npgsql.NpgsqlParameter("type", db.Stored<MediaItem>(nameof(MediaItem.Type), type))],
+            r => new KnownItem(new MediaItemId(r.GetGuid(0)), type, r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4)), ct)
+        : db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
             .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
             .AsAsyncEnumerable();
 
