@@ -31,7 +31,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
     private readonly Dictionary<(MediaItemId, int), bool> _seasons = [];
     private readonly Dictionary<int, SeriesMetadata?> _seriesDetails = [];
     private readonly Dictionary<MediaItemId, MediaItem> _loaded = [];
-    private KnownIndex? _known;
+    private Task<KnownIndex>? _known;
     private string? _currentSeries;
     private const int MaxCachedTitles = 4096;
     private bool _tmdbDown;
@@ -318,13 +318,20 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         return MatchScoring.ByYear((await Known(ct)).ByTitle(NameParser.Normalize(title)), k => k.Year, year);
     }
 
-    private async Task<KnownIndex> Known(CancellationToken ct)
+    private Task<KnownIndex> Known(CancellationToken ct) => _known ??= LoadKnownAsync(ct);
+
+    private async Task<KnownIndex> LoadKnownAsync(CancellationToken ct)
     {
-        if (_known is not null) return _known;
         var index = new KnownIndex();
         await foreach (var item in store.ItemsAsync(_type, ct).WithCancellation(ct)) index.Add(item);
-        return _known = index;
+        return index;
     }
+
+    /// <summary>
+    /// Starts reading the library's titles now, beside whatever the caller does next (a re-scan whose queue waits to be
+    /// identified again: the walk does not stop for 40,000 titles when it meets the first queued file).
+    /// </summary>
+    public void Preload(CancellationToken ct) => _ = Known(ct);
 
     /// <summary>
     /// The library's titles by TMDB id and by normalised title (and original title): lookups, never scans. Only ids and

@@ -43,7 +43,10 @@ public interface IScanStore
     /// <summary>Pending and dismissed queue entries (tracked: pending ones are updated by the scan).</summary>
     Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct);
 
-    /// <summary>The titles of one kind, indexed by the caller as they come (not kept as a list beside the index).</summary>
+    /// <summary>
+    /// The titles of one kind, indexed by the caller as they come (not kept as a list beside the index). Read on a unit of
+    /// work of its own: the caller may read them while it uses the store for anything else.
+    /// </summary>
     IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct);
 
     /// <summary>The item with its seasons and episodes, untracked.</summary>

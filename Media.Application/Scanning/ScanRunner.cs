@@ -219,6 +219,8 @@ public sealed class ScanRunner(
         async Task KnownLoadedAsync()
         {
             (known, queued) = await knownLoad;
+            // Files waiting in the queue are identified again when the walk meets them: the titles are read meanwhile.
+            if (queued.Values.Any(q => q.Status == UnmatchedStatus.Pending)) identifier.Preload(ct);
             _matcher = matcher = new MoveMatcher(known, storage, moves, library, libraries, storages, clock, logger);
             counters.Load = Stopwatch.GetElapsedTime(walkStarted);
             var waited = early;

@@ -48,14 +48,14 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
                   (prefix is null ? "" : " AND starts_with(f.path, @prefix)");
         List<Npgsql.NpgsqlParameter> parameters = [new("library", library.Value)];
         if (prefix is not null) parameters.Add(new("prefix", prefix));
-        return RowsAsync(sql, parameters, r => new KnownFile(new MediaFileId(r.GetGuid(0)), r.GetString(1), r.GetInt64(2), r.GetBoolean(3),
+        return RowsAsync(db, sql, parameters, r => new KnownFile(new MediaFileId(r.GetGuid(0)), r.GetString(1), r.GetInt64(2), r.GetBoolean(3),
             r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetInt64(5),
             r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetBoolean(7))
         { LastVerifiedAt = r.GetFieldValue<DateTimeOffset>(8) }, ct);
     }
 
     /// <summary>A hand-written query's rows, one at a time, on the unit of work's connection.</summary>
-    private async IAsyncEnumerable<T> RowsAsync<T>(
+    private static async IAsyncEnumerable<T> RowsAsync<T>(MediaDbContext db,
         string sql, IEnumerable<Npgsql.NpgsqlParameter> parameters, Func<System.Data.Common.DbDataReader, T> row, [EnumeratorCancellation] CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
@@ -82,15 +82,22 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         return queue.ToListAsync(ct);
     }
 
-    public IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, CancellationToken ct) => Copying
+    /// <summary>On a unit of work of its own: the titles may be read beside the scan's walk.</summary>
+    public async IAsyncEnumerable<KnownItem> ItemsAsync(MediaType type, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var reader = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         // PostgreSQL: by hand, as the known files (EF would read all 40,000 titles into its buffer first).
-        ? RowsAsync("SELECT id, tmdb_id, title, original_title, year FROM media_item WHERE type = @type",
-            [new Npgsql.NpgsqlParameter("type", db.Stored<MediaItem>(nameof(MediaItem.Type), type))],
-            r => new KnownItem(new MediaItemId(r.GetGuid(0)), type, r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetInt32(4)), ct)
-        : db.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
-            .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
-            .AsAsyncEnumerable();
+        var items = reader.Database.IsNpgsql()
+            ? RowsAsync(reader, "SELECT id, tmdb_id, title, original_title, year FROM media_item WHERE type = @type",
+                [new Npgsql.NpgsqlParameter("type", reader.Stored<MediaItem>(nameof(MediaItem.Type), type))],
+                r => new KnownItem(new MediaItemId(r.GetGuid(0)), type, r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                    r.IsDBNull(4) ? null : r.GetInt32(4)), ct)
+            : reader.Set<MediaItem>().AsNoTracking().Where(m => m.Type == type)
+                .Select(m => new KnownItem(m.Id, m.Type, m.TmdbId, m.Title, m.OriginalTitle, m.Year))
+                .AsAsyncEnumerable();
+        await foreach (var item in items.WithCancellation(ct)) yield return item;
+    }
 
     public Task<MediaItem?> LoadItemAsync(MediaItemId id, CancellationToken ct)
     {
