@@ -95,7 +95,14 @@ function Invoke-Tests {
 
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $results -Filter '*.trx' -Recurse -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $testRun = ([xml](Get-Content $trx.FullName -Raw)).TestRun
+        # The failures again, next to the totals: CI often shows only the end of the output.
+        foreach ($result in @($testRun.Results.UnitTestResult) | Where-Object { $_ -and $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' }) {
+            $message = "$($result.Output.ErrorInfo.Message)".Trim() -split "`n" | Select-Object -First 3
+            Write-Host "$($result.outcome): $($result.testName)"
+            foreach ($line in $message) { Write-Host "    $($line.TrimEnd())" }
+        }
+        $counters = $testRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $skipped += [int]$counters.total - [int]$counters.passed - [int]$counters.failed - [int]$counters.error - [int]$counters.timeout - [int]$counters.aborted

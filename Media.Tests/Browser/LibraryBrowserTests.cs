@@ -76,7 +76,10 @@ public sealed class LibraryBrowserTests : BrowserTest
         var library = await LibraryAsync($"Live {Guid.NewGuid():N}"[..10], "movies", root);
         await SignInWithKeyAsync();
 
-        Tmdb.Latency = TimeSpan.FromMilliseconds(80); // every search waits: the scan takes a few seconds
+        // Every search waits until the page has shown the scan moving: however fast the machine, the scan is still running
+        // when the runner saves its counters (every two seconds while it waits on TMDB).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Tmdb.Hold = release.Task;
         try
         {
             using var admin = Api.Admin();
@@ -97,6 +100,7 @@ public sealed class LibraryBrowserTests : BrowserTest
                 else await Task.Delay(100);
             }
             Assert.That(seenMoving, "the page showed files walked while the scan ran");
+            release.TrySetResult();
 
             await Expect(Page.Locator(".title-row .status")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
             var scan = await DbAsync(db => db.Set<Scan>().AsNoTracking().SingleAsync(s => s.Id == new Media.Domain.Common.ScanId(id), Ct));
@@ -111,7 +115,8 @@ public sealed class LibraryBrowserTests : BrowserTest
         }
         finally
         {
-            Tmdb.Latency = TimeSpan.Zero;
+            release.TrySetResult();
+            Tmdb.Hold = null;
         }
     }
 }

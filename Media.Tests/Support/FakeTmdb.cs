@@ -50,6 +50,9 @@ public sealed class FakeTmdb : IAsyncDisposable
     /// <summary>Delay added to every answer.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>While set and not complete, every answer waits for it (a test that must see a scan in the middle).</summary>
+    public Task? Hold { get; set; }
+
     public int Requests => _counts.Values.Sum();
 
     public int RequestsTo(string prefix) => _counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
@@ -165,6 +168,7 @@ public sealed class FakeTmdb : IAsyncDisposable
                 return Task.CompletedTask;
             });
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
+            if (Hold is { } hold) await hold.WaitAsync(context.RequestAborted);
             if (RateLimitPerSecond is { } limit && OverLimit(limit))
             {
                 context.Response.Headers.RetryAfter = "1";
