@@ -219,6 +219,42 @@ public sealed class FileIdentityScanTests(Provider provider)
     }
 
     [Test]
+    public async Task Hundreds_of_files_without_stored_identity_moved_are_each_recognised_by_inode()
+    {
+        // More moved files than the matcher looks up before it indexes the known files: the index by inode answers.
+        var library = new Benchmarks.SyntheticLibrary(Path.Combine(_root, "inodes"), 1_000);
+        library.Create();
+        library.Catalogue(_tmdb);
+        var movies = await _admin.CreateLibraryAsync("Inode many", "movies", library.MoviesRoot, Ct);
+        await _admin.ScanAsync(movies, null, Ct);
+        var before = await StoredAsync(movies);
+        foreach (var (path, (id, _)) in before)
+        {
+            FileIdentity.Forget(Path.Combine(library.MoviesRoot, path));
+            await MarkUntaggedAsync(id);
+        }
+        var moved = before.Keys.Order(StringComparer.Ordinal).Where((_, i) => i % 4 != 0).Select((p, i) => (From: p, To: $"Moved/{i % 7}/{Path.GetFileName(p)}")).ToList();
+        Assert.That(moved, Has.Count.GreaterThan(200));
+        foreach (var (from, to) in moved) Move(library.MoviesRoot, from, to);
+
+        _tmdb.ResetCounts();
+        var scan = await _admin.ScanAsync(movies, null, Ct);
+
+        Assert.That(scan.GetProperty("filesMissing").GetInt32(), Is.Zero);
+        var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
+        foreach (var (from, to) in moved)
+        {
+            expected.Remove(from, out var id);
+            expected[to] = id;
+        }
+        Assert.That((await StoredAsync(movies)).ToDictionary(a => a.Key, a => a.Value.Id), Is.EquivalentTo(expected), "every id at its new path");
+        var one = moved[moved.Count / 2];
+        var entry = (await FileAsync(expected[one.To])).GetProperty("imports")[0];
+        Assert.That((entry.GetProperty("method").GetString(), entry.GetProperty("recognisedBy").GetString()), Is.EqualTo(("move", "inode")));
+        Assert.That(_tmdb.Requests, Is.Zero);
+    }
+
+    [Test]
     public async Task A_different_file_of_the_same_size_at_the_same_path_is_not_the_same_file()
     {
         var root = Path.Combine(_root, "replace");

@@ -123,7 +123,7 @@ public static class ApiScans
         {
             var scan = await client.GetFromJsonAsync<JsonElement>($"/v1/scans/{id}", MediaApiFactory.Json, ct);
             if (scan.GetProperty("status").GetString() is "completed" or "failed") return scan;
-            await Task.Delay(100, ct);
+            await Task.Delay(25, ct);
         }
         Assert.Fail($"The scan did not finish within {limit}.");
         return default;
