@@ -162,12 +162,7 @@ public sealed class FileIdentityScanTests(Provider provider)
 
         Assert.That(movieScan.GetProperty("filesMissing").GetInt32() + showScan.GetProperty("filesMissing").GetInt32(), Is.Zero, "nothing missing");
         Assert.That(movieScan.GetProperty("filesFailed").GetInt32() + showScan.GetProperty("filesFailed").GetInt32(), Is.Zero);
-        var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
-        foreach (var (_, from, to) in moved)
-        {
-            expected.Remove(from, out var id);
-            expected[to] = id;
-        }
+        var expected = AfterMoves(before, moved.Select(m => (m.From, m.To)));
         var after = await StoredAsync(movies, shows);
         Assert.That(after.ToDictionary(a => a.Key, a => a.Value.Id), Is.EquivalentTo(expected), "every id at its new path, no other media file");
         Assert.That(after.Values.All(a => a.Exists), Is.True);
@@ -180,6 +175,18 @@ public sealed class FileIdentityScanTests(Provider provider)
             Is.EquivalentTo(moved.Select(m => (before[m.From].Id, m.From, m.To))), "one move entry per moved file");
         Assert.That(await PendingAsync(movies) + await PendingAsync(shows), Is.EqualTo(pending), "no new unmatched entries");
         Assert.That(_tmdb.Requests, Is.Zero, "no TMDB requests");
+    }
+
+    /// <summary>The ids by path once the files moved: each moved file's id at its new path.</summary>
+    private static Dictionary<string, Guid> AfterMoves(Dictionary<string, (Guid Id, bool Exists)> before, IEnumerable<(string From, string To)> moved)
+    {
+        var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
+        foreach (var (from, to) in moved)
+        {
+            expected.Remove(from, out var id);
+            expected[to] = id;
+        }
+        return expected;
     }
 
     /// <summary>The media files of two libraries, by path (all of them: no paging).</summary>
@@ -241,12 +248,7 @@ public sealed class FileIdentityScanTests(Provider provider)
         var scan = await _admin.ScanAsync(movies, null, Ct);
 
         Assert.That(scan.GetProperty("filesMissing").GetInt32(), Is.Zero);
-        var expected = before.ToDictionary(b => b.Key, b => b.Value.Id);
-        foreach (var (from, to) in moved)
-        {
-            expected.Remove(from, out var id);
-            expected[to] = id;
-        }
+        var expected = AfterMoves(before, moved);
         Assert.That((await StoredAsync(movies)).ToDictionary(a => a.Key, a => a.Value.Id), Is.EquivalentTo(expected), "every id at its new path");
         var one = moved[moved.Count / 2];
         var entry = (await FileAsync(expected[one.To])).GetProperty("imports")[0];
