@@ -141,9 +141,7 @@ public sealed class FileIdentityScanTests(Provider provider)
     {
         // Two thirds of 2,640 media files move to other folders: several chunks of moves per library, written while the
         // walk goes on (MoveMatcher.WriteChunk), decided as soon as the new path is seen and the old one is gone.
-        var library = new Benchmarks.SyntheticLibrary(Path.Combine(_root, "many"), 3_000);
-        library.Create();
-        library.Catalogue(_tmdb);
+        var library = Synthetic("many", 3_000);
         var movies = await _admin.CreateLibraryAsync("Many movies", "movies", library.MoviesRoot, Ct);
         var shows = await _admin.CreateLibraryAsync("Many shows", "series", library.ShowsRoot, Ct);
         await _admin.ScanAsync(movies, null, Ct);
@@ -175,6 +173,15 @@ public sealed class FileIdentityScanTests(Provider provider)
             Is.EquivalentTo(moved.Select(m => (before[m.From].Id, m.From, m.To))), "one move entry per moved file");
         Assert.That(await PendingAsync(movies) + await PendingAsync(shows), Is.EqualTo(pending), "no new unmatched entries");
         Assert.That(_tmdb.Requests, Is.Zero, "no TMDB requests");
+    }
+
+    /// <summary>A synthetic library of movies and shows on disk, every title of it on the fake TMDB.</summary>
+    private Benchmarks.SyntheticLibrary Synthetic(string folder, int files)
+    {
+        var library = new Benchmarks.SyntheticLibrary(Path.Combine(_root, folder), files);
+        library.Create();
+        library.Catalogue(_tmdb);
+        return library;
     }
 
     /// <summary>The ids by path once the files moved: each moved file's id at its new path.</summary>
@@ -229,9 +236,7 @@ public sealed class FileIdentityScanTests(Provider provider)
     public async Task Hundreds_of_files_without_stored_identity_moved_are_each_recognised_by_inode()
     {
         // More moved files than the matcher looks up before it indexes the known files: the index by inode answers.
-        var library = new Benchmarks.SyntheticLibrary(Path.Combine(_root, "inodes"), 1_000);
-        library.Create();
-        library.Catalogue(_tmdb);
+        var library = Synthetic("inodes", 1_000);
         var movies = await _admin.CreateLibraryAsync("Inode many", "movies", library.MoviesRoot, Ct);
         await _admin.ScanAsync(movies, null, Ct);
         var before = await StoredAsync(movies);

@@ -212,12 +212,36 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     private bool? _copying;
     private bool Copying => _copying ??= db.Database.IsNpgsql();
 
-    private void Track(MediaFile file, ImportAttempt import)
+    private void Track(MediaFile file, ImportAttempt import) => _added.Add(AddFile(db, file, import, _kept));
+
+    /// <summary>A new file and its import entry added, the file naming its title as stored (another writer's, when it stored it first).</summary>
+    private static Pending AddFile(MediaDbContext db, MediaFile file, ImportAttempt import, IReadOnlyDictionary<MediaItemId, MediaItemId> kept)
     {
         db.Add(file);
-        if (_kept.TryGetValue(file.MediaItemId, out var kept)) db.Entry(file).Property(f => f.MediaItemId).CurrentValue = kept;
+        if (kept.TryGetValue(file.MediaItemId, out var stored)) db.Entry(file).Property(f => f.MediaItemId).CurrentValue = stored;
         db.Add(import);
-        _added.Add(new Pending(file.Path, [file, import]));
+        return new Pending(file.Path, [file, import]);
+    }
+
+    /// <summary>
+    /// One row the database refuses fails a whole batch: the batch's rows (not tracked) saved again file by file, the
+    /// ones refused reported in <paramref name="problems"/>.
+    /// </summary>
+    private static async Task SaveOneByOneAsync(MediaDbContext db, IEnumerable<Pending> files, List<ScanProblem> problems, CancellationToken ct)
+    {
+        foreach (var pending in files)
+        {
+            foreach (var entity in pending.Entities) db.Add(entity);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e)
+            {
+                problems.Add(new ScanProblem(pending.Path, "unstorable", $"The database refused this file: {(e.InnerException ?? e).Message}"));
+            }
+            foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
+        }
     }
 
     public void Add(UnmatchedFile file)
@@ -267,22 +291,9 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         }
         catch (DbUpdateException) when (_added.Count > 0)
         {
-            // One row the database refuses fails the whole batch: save it again file by file, and report the ones that fail.
             foreach (var pending in _added) foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
             await db.SaveChangesAsync(ct); // what else was pending (removed queue entries)
-            foreach (var pending in _added)
-            {
-                foreach (var entity in pending.Entities) db.Add(entity);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException e)
-                {
-                    problems.Add(new ScanProblem(pending.Path, "unstorable", $"The database refused this file: {(e.InnerException ?? e).Message}"));
-                }
-                foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
-            }
+            await SaveOneByOneAsync(db, _added, problems, ct);
         }
         foreach (var pending in _added)
             foreach (var entity in pending.Entities) db.Entry(entity).State = EntityState.Detached;
@@ -348,22 +359,10 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
             foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(writer, seasons, ct)) keptEpisodes[ours] = written.KeptEpisodes[ours] = stored;
         if (keptEpisodes.Count > 0) foreach (var (file, _) in copies) file.Relink(keptEpisodes);
         if (copies.Count == 0 || await CopyAsync(writer, copies, kept, ct)) return written;
-        // The database refused a row of the batch: file by file, each one refused reported.
-        foreach (var (file, import) in copies)
-        {
-            writer.Add(file);
-            if (kept.TryGetValue(file.MediaItemId, out var stored)) writer.Entry(file).Property(f => f.MediaItemId).CurrentValue = stored;
-            writer.Add(import);
-            try
-            {
-                await writer.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException e)
-            {
-                written.Problems.Add(new ScanProblem(file.Path, "unstorable", $"The database refused this file: {(e.InnerException ?? e).Message}"));
-            }
-            writer.ChangeTracker.Clear();
-        }
+        // The database refused a row of the batch: each file's title named as stored, then file by file.
+        var files = copies.Select(c => AddFile(writer, c.File, c.Import, kept)).ToList();
+        writer.ChangeTracker.Clear();
+        await SaveOneByOneAsync(writer, files, written.Problems, ct);
         return written;
     }
 
