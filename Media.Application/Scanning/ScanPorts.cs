@@ -69,10 +69,11 @@ public interface IScanStore
     Task<MediaItem> EnsureSeasonAsync(MediaItem series, int season, CancellationToken ct);
 
     /// <summary>
-    /// After a complete walk: every file of the library (or folder) that still exists is verified at
-    /// <paramref name="at"/>, except under the folders the walk could not read. One statement, not one per file.
+    /// Known files the walk saw unchanged are verified at <paramref name="at"/> (the ones still present: never one
+    /// another writer marked missing meanwhile). One statement for the chunk, in a unit of work of its own: called
+    /// beside the walk while the scan's own store is in use (one call at a time).
     /// </summary>
-    Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct);
+    Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>Files seen with a new size, or back after being missing.</summary>
     Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct);

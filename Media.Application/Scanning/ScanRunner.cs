@@ -33,6 +33,11 @@ public sealed class ScanRunner(
     /// <summary>The scan's move recognition, once the known files are read: its writes beside the walk end with the scan.</summary>
     private MoveMatcher? _matcher;
 
+    /// <summary>Known files the walk saw unchanged, not yet handed to the store; and the last of the writes beside the walk.</summary>
+    private readonly List<MediaFileId> _unchanged = [];
+    private Task _touching = Task.CompletedTask;
+    private const int TouchChunk = 2048;
+
     private const int BatchSize = 500;
     private const int IdentifyBatch = 256;
     private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(2);
@@ -99,6 +104,7 @@ public sealed class ScanRunner(
         finally
         {
             if (_matcher is not null) await _matcher.StopAsync();
+            await StopTouchingAsync();
             await lost.CancelAsync();
             await heartbeat;
         }
@@ -133,6 +139,56 @@ public sealed class ScanRunner(
             {
                 logger.LogWarning(e, "The heartbeat of scan {Scan} could not be written", id.Value);
             }
+        }
+    }
+
+    /// <summary>
+    /// An unchanged known file is verified when the walk sees it: a chunk at a time, beside the walk (which does not wait
+    /// for it), one chunk after the other. A re-scan so costs the database no update of every file after the walk, and a
+    /// walk that breaks off keeps what it saw verified.
+    /// </summary>
+    private void Unchanged(MediaFileId file, CancellationToken ct)
+    {
+        _unchanged.Add(file);
+        if (_unchanged.Count >= TouchChunk) TouchBeside(ct);
+    }
+
+    private void TouchBeside(CancellationToken ct)
+    {
+        if (_unchanged.Count == 0) return;
+        var chunk = _unchanged.ToArray();
+        _unchanged.Clear();
+        _touching = TouchAfterAsync(_touching, chunk, clock.GetUtcNow(), ct);
+    }
+
+    private async Task TouchAfterAsync(Task before, MediaFileId[] chunk, DateTimeOffset at, CancellationToken ct)
+    {
+        await Task.Yield(); // the walk goes on while this writes
+        await before;
+        await store.TouchAsync(chunk, at, ct);
+    }
+
+    /// <summary>The files seen unchanged are all verified (a write beside the walk that failed fails the scan).</summary>
+    private Task TouchedAsync(CancellationToken ct)
+    {
+        TouchBeside(ct);
+        return _touching;
+    }
+
+    /// <summary>When a scan ends in any way: a write beside the walk still running is let finish.</summary>
+    private async Task StopTouchingAsync()
+    {
+        try
+        {
+            await _touching;
+        }
+        catch (OperationCanceledException)
+        {
+            // The scan was stopped: what was not recorded is verified by the next one.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Files verified beside a scan that ended could not all be recorded");
         }
     }
 
@@ -209,6 +265,7 @@ public sealed class ScanRunner(
             await IdentifyAsync(scan, library, fresh, queued, identifier, matcher, counters, ProgressAsync, ct);
             foreach (var problem in await matcher.FlushAsync(ct)) Failed(scan, counters, problem);
             await WriteAsync(scan, counters, verified, clock.GetUtcNow(), ct);
+            await TouchedAsync(ct); // what the walk saw before it broke off was seen
             Report(scan, counters);
             return e is StorageUnavailableException
                 ? $"The library root became unavailable during the walk ({e.Message}); nothing was marked missing."
@@ -241,8 +298,8 @@ public sealed class ScanRunner(
             {
                 // A known file is only verified: no parsing, no identification, no TMDB.
                 counters.Seen++;
-                // Unchanged files are verified all at once after the walk (TouchAllAsync).
                 if (!existing.Exists || existing.Size != file.Size) verified.Add((existing.Id, file.Size));
+                else Unchanged(existing.Id, ct);
                 if (!existing.Exists || existing.Size != file.Size || file.ModifiedAt > existing.LastVerifiedAt) _toProbe.Add(existing.Id);
             }
             else if (IsMedia(file, hint, counters) is { } parsed)
@@ -308,7 +365,7 @@ public sealed class ScanRunner(
         }
         await store.MarkMissingAsync(gone, end, ct);
         counters.Missing = gone.Count;
-        await store.TouchAllAsync(library.Id, scan.Folder, unreadable, end, ct);
+        await TouchedAsync(ct);
 
         // Pending queue entries whose file is gone leave the queue; dismissed ones stay as the user's decision.
         foreach (var left in queued.Values.Where(u => u.Status == UnmatchedStatus.Pending && !Under(u.Path, unreadable)))

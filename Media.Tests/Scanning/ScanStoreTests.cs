@@ -91,41 +91,34 @@ public sealed class ScanStoreTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
-    public async Task Touching_all_stamps_the_present_files_of_the_library_and_folder_and_none_under_an_unread_folder()
+    public async Task Touching_stamps_exactly_the_given_files_that_are_present_and_never_a_missing_one()
     {
         var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
         var library = Media.Domain.Libraries.Library.Create("Touched", LibraryKind.Movies,
             Media.Domain.Libraries.StorageLocation.Local($"/srv/touch-{Guid.NewGuid():N}"), at).Value;
-        var other = Media.Domain.Libraries.Library.Create("Other", LibraryKind.Movies,
-            Media.Domain.Libraries.StorageLocation.Local($"/srv/touch-{Guid.NewGuid():N}"), at).Value;
         var item = MediaItem.Movie(880_001, "Touched", null, 2001, at);
-        MediaFile File(Media.Domain.Libraries.Library l, string path, bool exists = true) =>
-            MediaFile.Create(l, item, null, path, exists ? FileState.Verified(1, at) : FileState.Verified(1, at).Missing(at), at).Value;
-        string[] paths = ["A/a.mkv", "B/b.mkv", "B2/b2.mkv", "C/c.mkv", "C/D/d.mkv"];
-        var files = paths.Select(p => File(library, p)).Append(File(library, "A/gone.mkv", exists: false)).Append(File(other, "A/a.mkv")).ToList();
+        MediaFile File(string path, bool exists = true) =>
+            MediaFile.Create(library, item, null, path, exists ? FileState.Verified(1, at) : FileState.Verified(1, at).Missing(at), at).Value;
+        var files = new[] { "A/a.mkv", "B/b.mkv", "C/c.mkv" }.Select(p => File(p)).Append(File("A/gone.mkv", exists: false)).ToList();
         await InNewScope(async s =>
         {
             var db = s.GetRequiredService<MediaDbContext>();
-            db.AddRange(library, other, item);
+            db.AddRange(library, item);
             db.AddRange(files);
             await db.SaveChangesAsync(Ct);
         });
+        var when = at.AddDays(1);
 
-        async Task<string[]> TouchedAsync(string? folder, string[] unread, DateTimeOffset when)
+        await InNewScope(s => s.GetRequiredService<IScanStore>().TouchAsync([files[0].Id, files[2].Id, files[3].Id], when, Ct));
+
+        var states = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking()
+            .Where(f => f.LibraryId == library.Id).ToDictionaryAsync(f => f.Path, f => (f.State.Exists, f.State.LastVerifiedAt), Ct));
+        Assert.That(states, Is.EquivalentTo(new Dictionary<string, (bool, DateTimeOffset)>
         {
-            await InNewScope(s => s.GetRequiredService<IScanStore>().TouchAllAsync(library.Id, folder, unread, when, Ct));
-            var stamped = await InNewScope(s => s.GetRequiredService<MediaDbContext>().Set<MediaFile>().AsNoTracking()
-                .Where(f => f.State.LastVerifiedAt == when).Select(f => new { f.LibraryId, f.Path }).ToListAsync(Ct));
-            Assert.That(stamped.All(f => f.LibraryId == library.Id), "never another library's files");
-            return stamped.Select(f => f.Path).Order(StringComparer.Ordinal).ToArray();
-        }
-
-        Assert.That(await TouchedAsync(null, ["B"], at.AddDays(1)), Is.EqualTo(new[] { "A/a.mkv", "B2/b2.mkv", "C/D/d.mkv", "C/c.mkv" }),
-            "every present file but those under the unread folder (B2 is not under B); not the missing one");
-        Assert.That(await TouchedAsync("C", [], at.AddDays(2)), Is.EqualTo(new[] { "C/D/d.mkv", "C/c.mkv" }), "a folder scan: that folder's files");
-        Assert.That(await TouchedAsync("C", ["C/D"], at.AddDays(3)), Is.EqualTo(new[] { "C/c.mkv" }));
-        Assert.That(await TouchedAsync(null, [""], at.AddDays(4)), Is.Empty, "an unreadable root: nothing");
+            ["A/a.mkv"] = (true, when), ["B/b.mkv"] = (true, at), ["C/c.mkv"] = (true, when), ["A/gone.mkv"] = (false, at),
+        }));
     }
+
     [Test]
     public async Task A_batch_of_new_files_is_stored_whole_and_a_refused_file_is_reported_while_the_rest_is_kept()
     {

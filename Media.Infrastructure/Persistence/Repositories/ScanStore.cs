@@ -139,42 +139,22 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         return await EnsureItemAsync(candidate, ct);
     }
 
-    public async Task TouchAllAsync(LibraryId library, string? folder, IReadOnlyCollection<string> unread, DateTimeOffset at, CancellationToken ct)
+    public async Task TouchAsync(IReadOnlyCollection<MediaFileId> files, DateTimeOffset at, CancellationToken ct)
     {
-        // Paths under these prefixes: the scanned folder's, and each unread folder's (an unreadable root, "", is all of them).
-        var within = folder is null ? null : folder + "/";
-        var skipped = unread.Select(u => u.Length == 0 ? "" : u + "/").ToList();
-        if (db.Database.IsNpgsql())
+        if (files.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+        if (own.Database.IsNpgsql())
         {
-            await TouchAllOnPostgresAsync(library, within, skipped, at, ct);
+            // One array parameter: the same statement for every chunk (EF would send one parameter a file).
+            await own.Database.ExecuteSqlRawAsync(
+                "UPDATE media_file_state SET last_verified_at = @at WHERE media_file_id = ANY(@files) AND file_exists",
+                [new Npgsql.NpgsqlParameter("at", at.ToUniversalTime()), new Npgsql.NpgsqlParameter("files", files.Select(f => f.Value).ToArray())], ct);
             return;
         }
-        var files = db.Set<MediaFile>().Where(f => f.LibraryId == library && f.State.Exists);
-        if (within is not null) files = files.Where(f => f.Path.StartsWith(within));
-        foreach (var prefix in skipped) files = files.Where(f => !f.Path.StartsWith(prefix));
-        await files.ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
-    }
-
-    /// <summary>
-    /// PostgreSQL: the states joined once to their files (EF's translation of the owned property's update joins the
-    /// state table twice: a third more time at 100,000 files, on every re-scan). Prefixes compared with starts_with.
-    /// </summary>
-    private async Task TouchAllOnPostgresAsync(LibraryId library, string? within, List<string> skipped, DateTimeOffset at, CancellationToken ct)
-    {
-        var sql = new System.Text.StringBuilder(
-            "UPDATE media_file_state s SET last_verified_at = @at FROM media_file f WHERE f.id = s.media_file_id AND f.library_id = @library AND s.file_exists");
-        var parameters = new List<object> { new Npgsql.NpgsqlParameter("at", at.ToUniversalTime()), new Npgsql.NpgsqlParameter("library", library.Value) };
-        if (within is not null)
-        {
-            sql.Append(" AND starts_with(f.path, @within)");
-            parameters.Add(new Npgsql.NpgsqlParameter("within", within));
-        }
-        for (var i = 0; i < skipped.Count; i++)
-        {
-            sql.Append($" AND NOT starts_with(f.path, @skipped{i})");
-            parameters.Add(new Npgsql.NpgsqlParameter($"skipped{i}", skipped[i]));
-        }
-        await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+        foreach (var chunk in files.Chunk(Chunk))
+            await own.Set<MediaFile>().Where(f => chunk.Contains(f.Id) && f.State.Exists)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.State.LastVerifiedAt, at), ct);
     }
 
     public async Task VerifyAsync(IReadOnlyCollection<(MediaFileId Id, long Size)> files, DateTimeOffset at, CancellationToken ct)
