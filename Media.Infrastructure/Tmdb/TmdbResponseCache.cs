@@ -26,7 +26,9 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
     private readonly ILogger<TmdbResponseCache> _logger;
-    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 4096, CompactionPercentage = 0.25 });
+    // Sized by the answers' text, not their number: a season's answer is tens of kilobytes, a search's one or two, and
+    // 4,096 entries of whatever size held a series scan's answers (about 30 MB) for good.
+    private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = MemoryBudgetChars, CompactionPercentage = 0.25 });
     private readonly Channel<(string Key, string Value, DateTimeOffset ExpiresAt)> _writes =
         Channel.CreateUnbounded<(string, string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
@@ -186,8 +188,14 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     private void Remember(string key, string value, TimeSpan ttl)
     {
         var lifetime = ttl < MemoryLifetime ? ttl : MemoryLifetime;
-        if (lifetime > TimeSpan.Zero) _memory.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        if (lifetime > TimeSpan.Zero) _memory.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = value.Length });
     }
+
+    /// <summary>Whether the memory level holds an answer for the key (tests).</summary>
+    internal bool InMemory(string key) => _memory.TryGetValue(key, out _);
+
+    /// <summary>The memory level's budget, in characters of answers (4 MB).</summary>
+    internal const long MemoryBudgetChars = 2_000_000;
 
     /// <summary>Drops the memory level (tests; the table keeps its entries).</summary>
     internal void ClearMemory()

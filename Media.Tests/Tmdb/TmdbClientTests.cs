@@ -112,6 +112,25 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task The_memory_level_holds_a_bounded_amount_of_answer_text_however_large_the_answers()
+    {
+        _ = Client();
+        var cache = _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>();
+        // A season's answer runs to tens of kilobytes: counted by entries, 4,096 of them held a scan's worth for good.
+        var big = new string('x', 50_000);
+        var keys = Enumerable.Range(0, 200).Select(i => $"/3/tv/{7_000 + i}/season/1").ToList();
+        foreach (var key in keys) await cache.StoreAsync(key, big, TimeSpan.FromHours(1), Ct);
+        await cache.DrainAsync();
+
+        var held = keys.Count(cache.InMemory) * (long)big.Length;
+        Assert.That(held, Is.LessThanOrEqualTo(Media.Infrastructure.Tmdb.TmdbResponseCache.MemoryBudgetChars));
+        var small = "/3/search/movie?query=small";
+        cache.ClearMemory();
+        await cache.StoreAsync(small, "{\"results\":[]}", TimeSpan.FromHours(1), Ct);
+        Assert.That(cache.InMemory(small), "a small answer is kept in memory");
+    }
+
+    [Test]
     public async Task Answers_are_cached_in_memory_and_in_the_api_cache_table()
     {
         await Client().GetMovieAsync(604, Ct);
