@@ -44,6 +44,13 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
         new(StringComparer.Ordinal);
     private static readonly TimeSpan ReadiedLifetime = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Answers on their way to the table (written every 100 ms): they answer until written, whatever the memory level
+    /// (which turns new entries away while it is full) kept, so that a question asked again at once is not asked of TMDB.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Value, DateTimeOffset ExpiresAt)> _unwritten =
+        new(StringComparer.Ordinal);
+
     public TmdbResponseCache(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TmdbResponseCache> logger)
     {
         (_scopes, _clock, _logger) = (scopes, clock, logger);
@@ -61,6 +68,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     {
         if (_memory.TryGetValue(key, out string? cached)) return (true, BodyOf(cached!));
         if (_readied.TryGetValue(key, out var ready) && ready.ExpiresAt > _clock.GetUtcNow()) return (true, BodyOf(ready.Value));
+        if (_unwritten.TryGetValue(key, out var unwritten) && unwritten.ExpiresAt > _clock.GetUtcNow()) return (true, BodyOf(unwritten.Value));
         // Which keys the table holds is known in memory: a first scan's thousands of new questions skip the database.
         if (!(await StoredKeysAsync(ct)).ContainsKey(Hash(key))) return (false, null);
         await using var scope = _scopes.CreateAsyncScope();
@@ -121,8 +129,14 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
         var value = body ?? NotFound;
         Remember(key, value, ttl);
         if (_readied.ContainsKey(key)) _readied[key] = (value, _clock.GetUtcNow() + ttl, _clock.GetUtcNow());
+        var expires = _clock.GetUtcNow() + ttl;
         Interlocked.Increment(ref _pending);
-        if (!_writes.Writer.TryWrite((key, value, _clock.GetUtcNow() + ttl))) Interlocked.Decrement(ref _pending);
+        _unwritten[key] = (value, expires);
+        if (!_writes.Writer.TryWrite((key, value, expires)))
+        {
+            Interlocked.Decrement(ref _pending);
+            _unwritten.TryRemove(KeyValuePair.Create(key, (value, expires)));
+        }
         return Task.CompletedTask;
     }
 
@@ -150,6 +164,8 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
                 // The memory copy still answers; the table is only a second chance after a restart.
                 _logger.LogWarning(e, "{Count} TMDB answers could not be written to api_cache", batch.Count);
             }
+            // Written (or not writable: then asked again when needed); a newer answer for a key waits for its own write.
+            foreach (var (key, entry) in batch) _unwritten.TryRemove(KeyValuePair.Create(key, entry));
             batch.Clear();
             Interlocked.Add(ref _pending, -taken);
         }

@@ -131,6 +131,21 @@ public sealed class TmdbClientTests(Provider provider) : DatabaseTest(provider)
     }
 
     [Test]
+    public async Task An_answer_asked_again_before_it_is_in_the_table_is_not_asked_of_tmdb_again_when_memory_is_full()
+    {
+        var tmdb = Client();
+        var cache = _providers[^1].GetRequiredService<Media.Infrastructure.Tmdb.TmdbResponseCache>();
+        var big = new string('x', 50_000);
+        for (var i = 0; (i + 1) * (long)big.Length <= Media.Infrastructure.Tmdb.TmdbResponseCache.MemoryBudgetChars; i++)
+            await cache.StoreAsync($"/3/tv/{8_000 + i}/season/1", big, TimeSpan.FromHours(1), Ct);
+        await cache.DrainAsync(); // the memory level is full; the table has them all
+
+        Assert.That(await tmdb.GetMovieAsync(605, Ct), Is.Not.Null);
+        Assert.That(await tmdb.GetMovieAsync(605, Ct), Is.Not.Null, "asked again at once: the answer is still on its way to the table");
+        Assert.That(_tmdb.RequestsTo("/3/movie/605"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Answers_are_cached_in_memory_and_in_the_api_cache_table()
     {
         await Client().GetMovieAsync(604, Ct);
