@@ -4,7 +4,7 @@ using Media.Domain.MediaItems;
 namespace Media.Application.Storage;
 
 /// <summary>
-/// What Media writes into a file it has identified (user extended attributes <c>user.media.*</c> on a local disk):
+/// What Media writes into a file it has identified (the user extended attribute <c>user.media.id</c> on a local disk):
 /// which media file it is, and its title (type and TMDB id) and episodes. A copy made with <c>cp --preserve=xattr</c> or
 /// <c>rsync -X</c> carries it along.
 /// </summary>
