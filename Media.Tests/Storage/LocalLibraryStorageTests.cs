@@ -189,4 +189,47 @@ public sealed class LocalLibraryStorageTests
         Assert.That(await Storage.StatAsync("../outside/secret.mkv", CancellationToken.None), Is.Null);
         Assert.That(await Storage.StatAsync("out.mkv", CancellationToken.None), Is.Null);
     }
+
+    [Test, NonParallelizable]
+    public async Task Walk_OfARootWithManyFolders_OnTwoThreads_FindsWhatOneThreadFinds_InTheSameOrder()
+    {
+        // 300 title folders (a second thread walks the later half), nested folders, links (one a loop from the later
+        // half into the earlier), a skipped folder and problems in both halves.
+        for (var i = 0; i < 300; i++)
+        {
+            Write($"Title {i:D3} (2001)/Title {i:D3} (2001).mkv", i + 1);
+            if (i % 7 == 0) Write($"Title {i:D3} (2001)/Extras/sample {i}.mkv");
+        }
+        Write("top.mkv");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "Title 250 (2001)", "loop"), Path.Combine(_root, "Title 010 (2001)"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "Title 020 (2001)", "outside"), _outside);
+        File.CreateSymbolicLink(Path.Combine(_root, "Title 280 (2001)", "broken.mkv"), Path.Combine(_root, "nothing.mkv"));
+        var skipped = new List<string>();
+        bool Skip(string folder)
+        {
+            skipped.Add(folder);
+            return folder.EndsWith("/Extras", StringComparison.Ordinal) && folder.StartsWith("Title 1", StringComparison.Ordinal);
+        }
+
+        var split = await Walk(skip: Skip);
+        var splitSkipped = skipped.Order(StringComparer.Ordinal).ToList();
+        skipped.Clear();
+        var before = LocalLibraryStorage.SplitAt;
+        LocalLibraryStorage.SplitAt = int.MaxValue;
+        (List<StoredFile> Files, List<WalkProblem> Problems) one;
+        try
+        {
+            one = await Walk(skip: Skip);
+        }
+        finally
+        {
+            LocalLibraryStorage.SplitAt = before;
+        }
+
+        Assert.That(split.Files.Select(f => (f.Path, f.Size)), Is.EqualTo(one.Files.Select(f => (f.Path, f.Size))), "the same files, in the same order");
+        Assert.That(split.Problems, Is.EqualTo(one.Problems));
+        Assert.That(splitSkipped, Is.EqualTo(skipped.Order(StringComparer.Ordinal)), "every folder asked about once, as by one thread");
+        Assert.That(one.Files, Has.Count.EqualTo(300 + 1 + 43 - 14), "300 titles, top.mkv, the extras outside Title 1xx");
+        Assert.That(one.Problems.Select(p => p.Kind), Is.EquivalentTo(new[] { WalkProblemKind.LinkLoop, WalkProblemKind.LinkOutsideRoot, WalkProblemKind.BrokenLink }));
+    }
 }
