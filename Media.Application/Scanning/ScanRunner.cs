@@ -35,7 +35,9 @@ public sealed class ScanRunner(
 
     /// <summary>Known files the walk saw unchanged, not yet handed to the store; and the last of the writes beside the walk.</summary>
     private readonly List<MediaFileId> _unchanged = [];
-    private Task _touching = Task.CompletedTask;
+    /// <summary>Two lines of writes, chunks taking turns: the database verifies on both cores once the walk is done.</summary>
+    private readonly Task[] _touching = [Task.CompletedTask, Task.CompletedTask];
+    private int _touches;
     private const int TouchChunk = 2048;
 
     private const int BatchSize = 500;
@@ -144,7 +146,7 @@ public sealed class ScanRunner(
 
     /// <summary>
     /// An unchanged known file is verified when the walk sees it: a chunk at a time, beside the walk (which does not wait
-    /// for it), one chunk after the other. A re-scan so costs the database no update of every file after the walk, and a
+    /// for it), on two lines of writes. A re-scan so costs the database no update of every file after the walk, and a
     /// walk that breaks off keeps what it saw verified.
     /// </summary>
     private void Unchanged(MediaFileId file, CancellationToken ct)
@@ -158,7 +160,8 @@ public sealed class ScanRunner(
         if (_unchanged.Count == 0) return;
         var chunk = _unchanged.ToArray();
         _unchanged.Clear();
-        _touching = TouchAfterAsync(_touching, chunk, clock.GetUtcNow(), ct);
+        var line = _touches++ % _touching.Length;
+        _touching[line] = TouchAfterAsync(_touching[line], chunk, clock.GetUtcNow(), ct);
     }
 
     private async Task TouchAfterAsync(Task before, MediaFileId[] chunk, DateTimeOffset at, CancellationToken ct)
@@ -172,7 +175,7 @@ public sealed class ScanRunner(
     private Task TouchedAsync(CancellationToken ct)
     {
         TouchBeside(ct);
-        return _touching;
+        return Task.WhenAll(_touching);
     }
 
     /// <summary>When a scan ends in any way: a write beside the walk still running is let finish.</summary>
@@ -180,7 +183,7 @@ public sealed class ScanRunner(
     {
         try
         {
-            await _touching;
+            await Task.WhenAll(_touching);
         }
         catch (OperationCanceledException)
         {
