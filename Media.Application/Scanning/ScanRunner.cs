@@ -33,7 +33,7 @@ public sealed class ScanRunner(
     /// <summary>The scan's move recognition, once the known files are read: its writes beside the walk end with the scan.</summary>
     private MoveMatcher? _matcher;
 
-    /// <summary>Known files the walk saw unchanged, not yet handed to the store; and the last of the writes beside the walk.</summary>
+    /// <summary>Known files the walk saw unchanged, not yet handed to the store; and the last write of each line beside the walk.</summary>
     private readonly List<MediaFileId> _unchanged = [];
     /// <summary>Two lines of writes, chunks taking turns: the database verifies on both cores once the walk is done.</summary>
     private readonly Task[] _touching = [Task.CompletedTask, Task.CompletedTask];

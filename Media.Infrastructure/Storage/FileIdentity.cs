@@ -41,7 +41,6 @@ internal static partial class FileIdentity
     private const int Enospc = 28;
     private const int Enoent = 2;
     private const int Enotdir = 20;
-    private const int Erange = 34;
 
     /// <summary>The file (links followed), or null when there is none.</summary>
     public static unsafe FileProbe? Probe(string fullPath)
@@ -93,23 +92,28 @@ internal static partial class FileIdentity
     {
         var parts = value.Split(';');
         if (parts.Length != 6 || parts[0] != Version || !Guid.TryParse(parts[5], out var file)) return null;
-        if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var tmdbId)) return null;
-        MediaType type;
-        switch (parts[1])
-        {
-            case "movie": type = MediaType.Movie; break;
-            case "series": type = MediaType.Series; break;
-            default: return null;
-        }
-        int? season = int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
-        var episodes = new List<int>();
-        foreach (var part in parts[4].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var e)) episodes.Add(e);
-        return new IdentityTag(new MediaFileId(file), type, tmdbId, season, episodes);
+        if (NumberOf(parts[2]) is not { } tmdbId || TypeOf(parts[1]) is not { } type) return null;
+        return new IdentityTag(new MediaFileId(file), type, tmdbId, NumberOf(parts[3]), EpisodesOf(parts[4]));
     }
 
+    private static MediaType? TypeOf(string? word) => word switch
+    {
+        "movie" => MediaType.Movie,
+        "series" => MediaType.Series,
+        _ => null,
+    };
+
+    private static string WordOf(MediaType type) => type == MediaType.Movie ? "movie" : "series";
+
+    private static int? NumberOf(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>"1,2": the episodes; what is not a number is left out.</summary>
+    private static List<int> EpisodesOf(string? text) =>
+        [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(NumberOf).OfType<int>()];
+
     internal static string Format(IdentityTag tag) => string.Join(';',
-        Version, tag.Type == MediaType.Movie ? "movie" : "series", tag.TmdbId.ToString(CultureInfo.InvariantCulture),
+        Version, WordOf(tag.Type), tag.TmdbId.ToString(CultureInfo.InvariantCulture),
         tag.Season?.ToString(CultureInfo.InvariantCulture) ?? "", string.Join(',', tag.Episodes.Select(e => e.ToString(CultureInfo.InvariantCulture))),
         tag.File.Value.ToString());
 
@@ -117,19 +121,8 @@ internal static partial class FileIdentity
     private static IdentityTag? ReadEarlierTag(string fullPath)
     {
         if (Read(fullPath, FileIdName) is not { } id || !Guid.TryParse(id, out var file)) return null;
-        if (Read(fullPath, TmdbIdName) is not { } tmdb || !int.TryParse(tmdb, NumberStyles.None, CultureInfo.InvariantCulture, out var tmdbId)) return null;
-        MediaType type;
-        switch (Read(fullPath, TypeName))
-        {
-            case "movie": type = MediaType.Movie; break;
-            case "series": type = MediaType.Series; break;
-            default: return null;
-        }
-        int? season = int.TryParse(Read(fullPath, SeasonName), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
-        var episodes = new List<int>();
-        foreach (var part in (Read(fullPath, EpisodesName) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var e)) episodes.Add(e);
-        return new IdentityTag(new MediaFileId(file), type, tmdbId, season, episodes);
+        if (NumberOf(Read(fullPath, TmdbIdName)) is not { } tmdbId || TypeOf(Read(fullPath, TypeName)) is not { } type) return null;
+        return new IdentityTag(new MediaFileId(file), type, tmdbId, NumberOf(Read(fullPath, SeasonName)), EpisodesOf(Read(fullPath, EpisodesName)));
     }
 
     /// <summary>Null when the identity was written; otherwise why it is not stored.</summary>
@@ -172,9 +165,8 @@ internal static partial class FileIdentity
         return Encoding.UTF8.GetString(buffer, (int)length);
     }
 
-    /// <summary>Whether the file has the attribute (of any length).</summary>
-    private static unsafe bool Has(string path, string name) =>
-        GetXattr(path, name, null, 0) >= 0 || Marshal.GetLastPInvokeError() == Erange;
+    /// <summary>Whether the file has the attribute (a size-0 read answers its length).</summary>
+    private static unsafe bool Has(string path, string name) => GetXattr(path, name, null, 0) >= 0;
 
     private static unsafe int Set(string path, string name, string value)
     {

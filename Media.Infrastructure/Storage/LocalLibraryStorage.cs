@@ -73,24 +73,28 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
         // loop, or a second path to it), and a link whose target is under the start is not followed (its folder is walked,
         // or skipped, at its own path). Folders reached through links are remembered by their real path.
         var walk = new Walk(realRoot, startReal, skipFolder);
-        var pending = new Stack<(Folder Parent, string? Name)>();
-        foreach (var item in walk.List(new Folder(startPath, start, startReal, ViaLink: false), pending, isStart: true, root))
+        await foreach (var item in ItemsAsync(walk, new Folder(startPath, start, startReal, ViaLink: false), ct))
         {
             if (item.Problem is { } problem) onProblem(problem);
             else yield return item.File!;
         }
+    }
+
+    /// <summary>
+    /// The start folder, then its folders. Many folders (a movies root of 40,000 title folders): the later half is walked
+    /// on a second thread, ahead, while this one walks the first half; what it found comes after, in the order one walker
+    /// would have found it.
+    /// </summary>
+    private async IAsyncEnumerable<Item> ItemsAsync(Walk walk, Folder start, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var pending = new Stack<(Folder Parent, string? Name)>();
+        foreach (var item in walk.List(start, pending, isStart: true, root)) yield return item;
         if (pending.Count < SplitAt)
         {
-            foreach (var item in walk.Subtrees(pending, ct))
-            {
-                if (item.Problem is { } problem) onProblem(problem);
-                else yield return item.File!;
-            }
+            foreach (var item in walk.Subtrees(pending, ct)) yield return item;
             yield break;
         }
 
-        // Many folders (a movies root of 40,000 title folders): the later half is walked on a second thread, ahead, while
-        // this one walks the first half; what it found comes after, in the order one walker would have found it.
         var all = pending.ToArray(); // the next to walk first
         var first = new Stack<(Folder Parent, string? Name)>(all[..(all.Length / 2)].Reverse());
         var later = new Stack<(Folder Parent, string? Name)>(all[(all.Length / 2)..].Reverse());
@@ -99,17 +103,9 @@ internal sealed class LocalLibraryStorage(string root) : ILibraryStorage, IFileI
         var ahead = Task.Run(() => AheadAsync(walk, later, found.Writer, stop.Token), CancellationToken.None);
         try
         {
-            foreach (var item in walk.Subtrees(first, ct))
-            {
-                if (item.Problem is { } problem) onProblem(problem);
-                else yield return item.File!;
-            }
+            foreach (var item in walk.Subtrees(first, ct)) yield return item;
             await foreach (var chunk in found.Reader.ReadAllAsync(ct))
-                foreach (var item in chunk)
-                {
-                    if (item.Problem is { } problem) onProblem(problem);
-                    else yield return item.File!;
-                }
+                foreach (var item in chunk) yield return item;
             await ahead;
         }
         finally

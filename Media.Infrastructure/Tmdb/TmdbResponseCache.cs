@@ -127,9 +127,10 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
     public Task StoreAsync(string key, string? body, TimeSpan ttl, CancellationToken ct)
     {
         var value = body ?? NotFound;
+        var now = _clock.GetUtcNow();
+        var expires = now + ttl;
         Remember(key, value, ttl);
-        if (_readied.ContainsKey(key)) _readied[key] = (value, _clock.GetUtcNow() + ttl, _clock.GetUtcNow());
-        var expires = _clock.GetUtcNow() + ttl;
+        if (_readied.ContainsKey(key)) _readied[key] = (value, expires, now);
         Interlocked.Increment(ref _pending);
         _unwritten[key] = (value, expires);
         if (!_writes.Writer.TryWrite((key, value, expires)))
@@ -161,7 +162,7 @@ internal sealed class TmdbResponseCache : IAsyncDisposable, IDisposable, Microso
             }
             catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
-                // The memory copy still answers; the table is only a second chance after a restart.
+                // The memory copy answers while it is kept; the table is only a second chance after a restart.
                 _logger.LogWarning(e, "{Count} TMDB answers could not be written to api_cache", batch.Count);
             }
             // Written (or not writable: then asked again when needed); a newer answer for a key waits for its own write.

@@ -151,11 +151,11 @@ public sealed class FakeTmdb : IAsyncDisposable
         lock (_lock)
         {
             var sets = words.Select(w => index.TryGetValue(w, out var l) ? l : []).ToList();
-            IEnumerable<T> candidates = sets.MinBy(l => l.Count)!;
+            IReadOnlyCollection<T> candidates = sets.MinBy(l => l.Count)!;
             foreach (var pair in Pairs(words))
             {
-                var list = pairs.TryGetValue(pair, out var l) ? l : [];
-                if (list.Count < candidates.Count()) candidates = list;
+                IReadOnlyCollection<T> list = pairs.TryGetValue(pair, out var l) ? l : [];
+                if (list.Count < candidates.Count) candidates = list;
             }
             return candidates.Where(c => sets.TrueForAll(l => l.Contains(c))).ToList();
         }
