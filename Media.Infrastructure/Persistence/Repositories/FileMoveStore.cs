@@ -23,12 +23,51 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
         var found = new List<MoveCandidate>();
         foreach (var chunk in ids.Chunk(Chunk))
             found.AddRange(await Project(db.Set<MediaFile>().AsNoTracking().Where(f => chunk.Contains(f.Id))).ToListAsync(ct));
+        var postgres = db.Database.IsNpgsql();
         foreach (var chunk in inodes.Chunk(Chunk))
         {
-            var wanted = chunk.Select(i => (long?)i).ToList();
-            found.AddRange(await Project(db.Set<MediaFile>().AsNoTracking().Where(f => wanted.Contains(f.State.Inode))).ToListAsync(ct));
+            if (!postgres) found.AddRange(await AtInodes(db.Set<MediaFile>().AsNoTracking(), chunk).ToListAsync(ct));
+            else await foreach (var candidate in ScanStore.RowsAsync(db, InodeLookupSql, [new("inodes", chunk)], Candidate, ct)) found.Add(candidate);
         }
         return found.DistinctBy(c => c.Id).ToList();
+    }
+
+    /// <summary>
+    /// PostgreSQL: each inode looked up on its own, through the inode index. The fence (OFFSET 0) keeps the planner from
+    /// flattening the lookup into one join of the wanted inodes with both tables; during a first scan, before the
+    /// statistics know how many files there are, it chose to read both tables whole for that join, once a batch.
+    /// </summary>
+    internal const string InodeLookupSql =
+        """
+        SELECT c.id, c.library_id, c.path, c.file_size, c.file_exists, c.device, c.inode, c.modified_at, c.identity_stored
+        FROM unnest(@inodes) AS wanted(inode)
+        CROSS JOIN LATERAL (
+            SELECT f.id, f.library_id, f.path, s.file_size, s.file_exists, s.device, s.inode, s.modified_at, s.identity_stored
+            FROM media_file_state s JOIN media_file f ON f.id = s.media_file_id
+            WHERE s.inode = wanted.inode
+            OFFSET 0) c
+        """;
+
+    private static MoveCandidate Candidate(System.Data.Common.DbDataReader r) => new(
+        new MediaFileId(r.GetGuid(0)), new LibraryId(r.GetGuid(1)), r.GetString(2), r.GetInt64(3), r.GetBoolean(4),
+        r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
+        r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetBoolean(8));
+
+    /// <summary>The statement that looks up files by inode on this provider (tests read its plan).</summary>
+    internal static System.Data.Common.DbCommand InodeLookup(MediaDbContext db, long[] inodes)
+    {
+        if (!db.Database.IsNpgsql()) return AtInodes(db.Set<MediaFile>().AsNoTracking(), inodes).CreateDbCommand();
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = InodeLookupSql;
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("inodes", inodes));
+        return command;
+    }
+
+    /// <summary>The files at these inodes (SQLite, whose planner goes by the index).</summary>
+    private static IQueryable<MoveCandidate> AtInodes(IQueryable<MediaFile> files, long[] inodes)
+    {
+        var wanted = inodes.Select(i => (long?)i).ToList();
+        return Project(files.Where(f => wanted.Contains(f.State.Inode)));
     }
 
     private static IQueryable<MoveCandidate> Project(IQueryable<MediaFile> files) => files.Select(f => new MoveCandidate(

@@ -55,7 +55,7 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     }
 
     /// <summary>A hand-written query's rows, one at a time, on the unit of work's connection.</summary>
-    private static async IAsyncEnumerable<T> RowsAsync<T>(MediaDbContext db,
+    internal static async IAsyncEnumerable<T> RowsAsync<T>(MediaDbContext db,
         string sql, IEnumerable<Npgsql.NpgsqlParameter> parameters, Func<System.Data.Common.DbDataReader, T> row, [EnumeratorCancellation] CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
@@ -253,7 +253,8 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         }
         if (_keptEpisodes.Count > 0) foreach (var (file, _) in _copies) file.Relink(_keptEpisodes);
         var copied = _copies.Count > 0 && await CopyAsync(db, _copies, _kept, ct);
-        if (!copied) foreach (var (file, import) in _copies) Track(file, import);
+        if (copied) await CopiedAsync(db, _copies.Count, ct);
+        else foreach (var (file, import) in _copies) Track(file, import);
         _copies.Clear();
         await SaveTrackedAsync(saved: copied, problems, ct);
         return problems;
@@ -338,7 +339,12 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         if (seasons.Count > 0)
             foreach (var (ours, stored) in await MediaItemUpsert.EnsureSeasonsAsync(writer, seasons, ct)) keptEpisodes[ours] = written.KeptEpisodes[ours] = stored;
         if (keptEpisodes.Count > 0) foreach (var (file, _) in copies) file.Relink(keptEpisodes);
-        if (copies.Count == 0 || await CopyAsync(writer, copies, kept, ct)) return written;
+        if (copies.Count == 0) return written;
+        if (await CopyAsync(writer, copies, kept, ct))
+        {
+            await CopiedAsync(writer, copies.Count, ct);
+            return written;
+        }
         // The database refused a row of the batch: each file's title named as stored, then file by file.
         var files = copies.Select(c => AddFile(writer, c.File, c.Import, kept)).ToList();
         writer.ChangeTracker.Clear();
@@ -375,6 +381,25 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         }
         db.ChangeTracker.AcceptAllChanges();
         return true;
+    }
+
+    private int _copied;
+    private bool _analysed;
+    private const int AnalyseAt = 2_048;
+
+    /// <summary>
+    /// The planner's statistics brought up to date once a scan has added 2,048 files: the columns its lookups go by
+    /// (a file's inode, a title's TMDB id), which stay nearly unique however many more rows follow. A first scan adds
+    /// files faster than autovacuum analyses them (a minute apart at best), and a planner that believes the tables
+    /// nearly empty reads them whole for lookups an index serves: the inodes of 256 new files took 7.7 ms to look up
+    /// instead of 0.3 ms at 100,000 files, on the scan's path. (All of three tables, at each doubling: 0.27 s each.)
+    /// </summary>
+    private async Task CopiedAsync(MediaDbContext writer, int count, CancellationToken ct)
+    {
+        _copied += count;
+        if (_analysed || _copied < AnalyseAt) return;
+        _analysed = true;
+        await writer.Database.ExecuteSqlRawAsync("ANALYZE media_file_state (media_file_id, inode), media_item (type, tmdb_id)", ct);
     }
 
     /// <summary>What one file added: its media file and import record, or its queue entry.</summary>
