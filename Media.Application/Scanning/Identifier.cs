@@ -64,7 +64,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         Func<Task> Seasons(string key, int tmdbId, MediaItemId? item)
         {
             var numbers = seasons.TryGetValue(key, out var set) ? set.Where(n => item is not { } id || !_seasons.ContainsKey((id, n))).ToList() : [];
-            return () => Task.WhenAll(numbers.Select(n => tmdb.GetSeasonAsync(tmdbId, n, ct)));
+            return () => Task.WhenAll(numbers.Select(async n => _seasonAnswers[(tmdbId, n)] = await tmdb.GetSeasonAsync(tmdbId, n, ct)));
         }
         Func<Task> Then<T>(Func<Task<T>> ask, Func<T, int?> seriesId, string key)
         {
@@ -127,7 +127,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                     if (_type == MediaType.Series) questions[key] = Seasons(key, known.TmdbId, known.Id);
                     continue;
                 }
-                questions[key] = Then(() => tmdb.SearchAsync(_type, title, year, ct), hits => MatchScoring.Confident(hits, title, year)?.TmdbId, key);
+                questions[key] = Then(async () => _searches[key] = await tmdb.SearchAsync(_type, title, year, ct), hits => MatchScoring.Confident(hits, title, year)?.TmdbId, key);
                 asked.Add(new MetadataQuestion.Search(_type, title, year));
             }
         }
@@ -168,6 +168,13 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         }
     }
 
+    /// <summary>
+    /// Answers the prefetch received, handed to the decision of their files as they are (taken once): asked again, the
+    /// metadata source would answer from its cache, but parse the answer's text again, on the scan's path.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<MetadataCandidate>> _searches = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Series, int Season), SeasonMetadata?> _seasonAnswers = [];
+
     /// <summary>Folders (and titles) asked about by an earlier batch, with the series' TMDB id once its answer is in.</summary>
     private readonly Dictionary<string, Task<int?>> _asking = new(StringComparer.Ordinal);
 
@@ -205,10 +212,12 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
                 _loaded.Remove(finished.Id);
                 _titles.Remove(_currentSeries);
                 foreach (var season in _seasons.Keys.Where(k => k.Item1 == finished.Id).ToList()) _seasons.Remove(season);
+                foreach (var unused in _seasonAnswers.Keys.Where(k => k.Series == finished.TmdbId)) _seasonAnswers.TryRemove(unused, out _);
             }
             _currentSeries = key;
         }
-        var found = await Title(key, () => IdentifyTitleAsync(title, year, parsed.TmdbId, parsed.ImdbId, ct));
+        var found = await Title(key, () => IdentifyTitleAsync(key, title, year, parsed.TmdbId, parsed.ImdbId, ct));
+        _searches.TryRemove(key, out _); // decided otherwise (a known title, a tag): not needed any more
         if (_type == MediaType.Movie || !found.IsMatch) return found;
         // The series as it stands now: an earlier file of the scan may have added seasons to it.
         return await EpisodesAsync(_loaded.GetValueOrDefault(found.Item!.Id) ?? found.Item!, parsed, ct);
@@ -231,7 +240,7 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         return task;
     }
 
-    private async Task<Identification> IdentifyTitleAsync(string? title, int? year, int? tmdbId, string? imdbId, CancellationToken ct)
+    private async Task<Identification> IdentifyTitleAsync(string key, string? title, int? year, int? tmdbId, string? imdbId, CancellationToken ct)
     {
         if (tmdbId is { } id) return await ByTmdbIdAsync(id, title, year, ct);
 
@@ -252,7 +261,9 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
         if (!TmdbAvailable)
             return Identification.Unmatched(tmdb.IsConfigured ? "TMDB is unavailable; the next scan tries again." : "TMDB is not configured and no known title matches.");
 
-        var search = await Tmdb<IReadOnlyList<MetadataCandidate>>(async t => await t.SearchAsync(_type, title, year, ct));
+        var search = _searches.TryRemove(key, out var answered)
+            ? (Value: answered, Failed: false)
+            : await Tmdb<IReadOnlyList<MetadataCandidate>>(async t => await t.SearchAsync(_type, title, year, ct));
         if (search.Failed) return Identification.Unmatched("TMDB is unavailable; the next scan tries again.");
         var candidates = search.Value ?? [];
         if (MatchScoring.Confident(candidates, title, year) is { } confident)
@@ -428,7 +439,9 @@ public sealed class Identifier(IScanStore store, IMetadataSource tmdb, Library l
             fromTmdb = false;
             if (TmdbAvailable)
             {
-                var details = await Tmdb(t => t.GetSeasonAsync(series.TmdbId, number, ct));
+                var details = _seasonAnswers.TryRemove((series.TmdbId, number), out var answered)
+                    ? (Value: answered, Failed: false)
+                    : await Tmdb(t => t.GetSeasonAsync(series.TmdbId, number, ct));
                 if (!details.Failed)
                 {
                     fromTmdb = true;
