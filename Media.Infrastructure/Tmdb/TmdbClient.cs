@@ -141,7 +141,7 @@ internal sealed class TmdbClient(
 
     /// <summary>Cache, then HTTP. Null means TMDB does not know the resource (404, cached for a day).</summary>
     private async Task<T?> GetAsync<T>(
-        string path, IDictionary<string, string> parameters, JsonTypeInfo<T> type, Func<T, TimeSpan> ttl, CancellationToken ct)
+        string path, SortedDictionary<string, string> parameters, JsonTypeInfo<T> type, Func<T, TimeSpan> ttl, CancellationToken ct)
         where T : class
     {
         if (!IsConfigured) throw new MetadataUnavailableException("TMDB is not configured (set Tmdb__ApiKey).");
@@ -185,10 +185,13 @@ internal sealed class TmdbClient(
     private static SortedDictionary<string, string> Params() => new(StringComparer.Ordinal);
 
     /// <summary>The request's query string (the language added), which with its path is its cache key.</summary>
-    private string Query(IDictionary<string, string> parameters)
+    private string Query(SortedDictionary<string, string> parameters)
     {
         parameters["language"] = Language;
-        return string.Join('&', parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var query = new System.Text.StringBuilder(96);
+        foreach (var (name, value) in parameters) // in ordinal order: one question, one key
+            query.Append(query.Length == 0 ? "" : "&").Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        return query.ToString();
     }
 
     private string Key((string Path, SortedDictionary<string, string> Parameters) request) => $"tmdb:{request.Path}?{Query(request.Parameters)}";

@@ -28,6 +28,9 @@ internal static class TmdbRegistration
                 client.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's timeouts govern
                 client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
             })
+            // The factory's request logging is not wanted: its URLs carry the API key, the client logs what fails itself,
+            // and its two handlers and logging scope cost every request of a first scan (tens of thousands) something.
+            .RemoveAllLoggers()
             .AddResilienceHandler("tmdb", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<TmdbOptions>>().Value;
