@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Media.Infrastructure.Persistence;
 
@@ -35,5 +36,25 @@ internal static class StoredValues
             sql.Append(')');
         }
         return (sql.Append(after).ToString(), parameters);
+    }
+
+    /// <summary>A hand-written query's rows, one at a time, on the unit of work's connection.</summary>
+    public static async IAsyncEnumerable<T> RowsAsync<T>(MediaDbContext db,
+        string sql, IEnumerable<Npgsql.NpgsqlParameter> parameters, Func<System.Data.Common.DbDataReader, T> row, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = sql;
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) yield return row(reader);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

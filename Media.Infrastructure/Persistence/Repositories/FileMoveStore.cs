@@ -27,7 +27,7 @@ internal sealed class FileMoveStore(MediaDbContext db, IServiceScopeFactory scop
         foreach (var chunk in inodes.Chunk(Chunk))
         {
             if (!postgres) found.AddRange(await AtInodes(db.Set<MediaFile>().AsNoTracking(), chunk).ToListAsync(ct));
-            else await foreach (var candidate in ScanStore.RowsAsync(db, InodeLookupSql, [new("inodes", chunk)], Candidate, ct)) found.Add(candidate);
+            else await foreach (var candidate in StoredValues.RowsAsync(db, InodeLookupSql, [new("inodes", chunk)], Candidate, ct)) found.Add(candidate);
         }
         return found.DistinctBy(c => c.Id).ToList();
     }

@@ -48,30 +48,10 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
                   (prefix is null ? "" : " AND starts_with(f.path, @prefix)");
         List<Npgsql.NpgsqlParameter> parameters = [new("library", library.Value)];
         if (prefix is not null) parameters.Add(new("prefix", prefix));
-        return RowsAsync(db, sql, parameters, r => new KnownFile(new MediaFileId(r.GetGuid(0)), r.GetString(1), r.GetInt64(2), r.GetBoolean(3),
+        return StoredValues.RowsAsync(db, sql, parameters, r => new KnownFile(new MediaFileId(r.GetGuid(0)), r.GetString(1), r.GetInt64(2), r.GetBoolean(3),
             r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetInt64(5),
             r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetBoolean(7))
         { LastVerifiedAt = r.GetFieldValue<DateTimeOffset>(8) }, ct);
-    }
-
-    /// <summary>A hand-written query's rows, one at a time, on the unit of work's connection.</summary>
-    internal static async IAsyncEnumerable<T> RowsAsync<T>(MediaDbContext db,
-        string sql, IEnumerable<Npgsql.NpgsqlParameter> parameters, Func<System.Data.Common.DbDataReader, T> row, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = sql;
-            foreach (var parameter in parameters) command.Parameters.Add(parameter);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) yield return row(reader);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     public Task<List<UnmatchedFile>> UnresolvedAsync(LibraryId library, string? folder, CancellationToken ct)
@@ -89,7 +69,7 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
         var reader = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         // PostgreSQL: by hand, as the known files (EF would read all 40,000 titles into its buffer first).
         var items = reader.Database.IsNpgsql()
-            ? RowsAsync(reader, "SELECT id, tmdb_id, title, original_title, year FROM media_item WHERE type = @type",
+            ? StoredValues.RowsAsync(reader, "SELECT id, tmdb_id, title, original_title, year FROM media_item WHERE type = @type",
                 [new Npgsql.NpgsqlParameter("type", reader.Stored<MediaItem>(nameof(MediaItem.Type), type))],
                 r => new KnownItem(new MediaItemId(r.GetGuid(0)), type, r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                     r.IsDBNull(4) ? null : r.GetInt32(4)), ct)
@@ -384,7 +364,6 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     }
 
     private int _copied;
-    private bool _analysed;
     private const int AnalyseAt = 2_048;
 
     /// <summary>
@@ -397,8 +376,7 @@ internal sealed class ScanStore(MediaDbContext db, IServiceScopeFactory scopes) 
     private async Task CopiedAsync(MediaDbContext writer, int count, CancellationToken ct)
     {
         _copied += count;
-        if (_analysed || _copied < AnalyseAt) return;
-        _analysed = true;
+        if (_copied < AnalyseAt || _copied - count >= AnalyseAt) return; // once: when the count passes the mark
         await writer.Database.ExecuteSqlRawAsync("ANALYZE media_file_state (media_file_id, inode), media_item (type, tmdb_id)", ct);
     }
 
