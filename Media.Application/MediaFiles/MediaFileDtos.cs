@@ -93,6 +93,8 @@ public sealed class ImportsPage : Specification<ImportAttempt>
     public ImportsPage(MediaFileId? file, DownloadJobId? job, bool? succeeded, PageRequest? page, ImportFilter? filter = null)
     {
         Query.AsNoTracking();
+        Succeeded = succeeded;
+        ByOutcomeAtMost = file is null && job is null && filter is null or { Method: null, ErrorCode: null, Path: null };
         if (filter?.Method is { } method) Query.Where(i => i.Method == method);
         if (filter?.ErrorCode is { } code) Query.Where(i => i.ErrorCode == code);
         if (filter?.Path is { } path) Query.Where(i => i.SourcePath.Contains(path) || i.DestinationPath.Contains(path));
@@ -104,6 +106,12 @@ public sealed class ImportsPage : Specification<ImportAttempt>
         Query.OrderByThenId(i => i.AttemptedAt, i => i.Id, direction);
         if (page is not null) Query.Page(page);
     }
+
+    /// <summary>The outcome the list is narrowed to, if any.</summary>
+    public bool? Succeeded { get; }
+
+    /// <summary>Whether the list is every attempt, or every attempt of one outcome (nothing else narrows it): what the kept totals count.</summary>
+    public bool ByOutcomeAtMost { get; }
 }
 
 public sealed record ListMediaFiles(

@@ -33,6 +33,7 @@ public sealed class MediaItemsPage : Specification<MediaItem, MediaItemDto>
     public MediaItemsPage(MediaType? type, string? q, PageRequest page)
     {
         Query.AsNoTracking();
+        Type = type;
         if (type is { } t) Query.Where(m => m.Type == t);
         // The text is matched by the repository against what the database keeps for searching (title and original
         // title in lower case): lower-casing every title of the library on every request cost most of the page.
@@ -49,6 +50,9 @@ public sealed class MediaItemsPage : Specification<MediaItem, MediaItemDto>
 
     /// <summary>Titles (or original titles) that contain this text, in lower case; null: every title.</summary>
     public string? Search { get; }
+
+    /// <summary>The type the list is narrowed to, if any.</summary>
+    public MediaType? Type { get; }
 }
 
 public sealed class MediaItemByTmdbId : SingleResultSpecification<MediaItem>

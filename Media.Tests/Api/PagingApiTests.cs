@@ -20,6 +20,7 @@ public sealed class PagingApiTests(Provider provider)
     private const int Titles = 23;
     private MediaApiFactory _api = null!;
     private HttpClient _admin = null!;
+    private string _library = "";
 
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
 
@@ -46,7 +47,13 @@ public sealed class PagingApiTests(Provider provider)
             // Queue entries discovered in pairs at the same moment, in three folders.
             db.Add(Media.Domain.Unmatched.UnmatchedFile.Discover(library.Id, $"Queue {i % 3}/Odd {i:00}.mkv", 10 + i, [], now.AddMinutes(i / 2)));
         }
+        // Titles of the other type and failed attempts: lists narrowed to one type or one outcome.
+        db.Add(MediaItem.Create(MediaType.Series, 5000, "A Show", null, 2001, now));
+        db.Add(MediaItem.Create(MediaType.Series, 5001, "Another Show", null, 2002, now));
+        for (var i = 0; i < 3; i++)
+            db.Add(ImportAttempt.Failure(ImportMethod.Copy, "import.failed", "It failed.", $"/downloads/{i}.mkv", $"{i}.mkv", now.AddMinutes(i)));
         await db.SaveChangesAsync(Ct);
+        _library = library.Id.Value.ToString();
     }
 
     [OneTimeTearDown]
@@ -71,11 +78,18 @@ public sealed class PagingApiTests(Provider provider)
     [TestCase("/v1/media-files?sortKey=path&exists=false")]
     [TestCase("/v1/media-files?sortKey=createdAt&sortDirection=desc&exists=false")]
     [TestCase("/v1/imports?sortDirection=asc&sortKey=attemptedAt")]
+    [TestCase("/v1/imports?succeeded=true")]
+    [TestCase("/v1/imports?succeeded=false&sortDirection=asc")]
+    [TestCase("/v1/media-items?type=movie&sortKey=title")]
+    [TestCase("/v1/media-items?type=series&sortKey=year&sortDirection=desc")]
+    [TestCase("/v1/media-files?libraryId={library}&sortKey=path")]
+    [TestCase("/v1/media-files?libraryId={library}&exists=true&sortKey=path&sortDirection=desc")]
     [TestCase("/v1/unmatched-files?sortDirection=asc")]
     [TestCase("/v1/unmatched-files?sortDirection=desc")]
     [TestCase("/v1/unmatched-files?folder=Queue%201")]
     public async Task EveryPage_IsItsSliceOfTheWholeList(string list)
     {
+        list = list.Replace("{library}", _library, StringComparison.Ordinal);
         var (whole, total) = await PageAsync($"{list}&pageSize=500");
         Assert.That(whole, Has.Count.EqualTo(total), "the total counts what the list holds");
         if (list.Contains("exists=false", StringComparison.Ordinal)) Assert.That(total, Is.EqualTo(6));

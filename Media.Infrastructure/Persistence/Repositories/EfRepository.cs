@@ -16,6 +16,9 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     /// <summary>Where a specification's query starts: the rows it may read (a repository narrows it for what a specification asks of the store).</summary>
     protected virtual IQueryable<T> Source(ISpecification<T> spec, IQueryable<T> rows) => rows;
 
+    /// <summary>A total the database keeps (a sum of its counts' rows), as a page's total.</summary>
+    protected static int Kept(long total) => (int)Math.Clamp(total, 0, int.MaxValue);
+
     public virtual async Task<T?> FindAsync(TId id, CancellationToken ct) =>
         await Aggregate.FirstOrDefaultAsync(e => EF.Property<TId>(e, "Id").Equals(id), ct);
 

@@ -35,6 +35,15 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
             .Replace("_", "\\_", StringComparison.Ordinal) + "%";
         return rows.Where(m => EF.Functions.Like(EF.Property<string>(m, Configurations.MediaItemConfiguration.SearchTextProperty), pattern, "\\"));
     }
+
+    /// <summary>A list of every title (or every title of a type) is counted by the totals the database keeps (migration 0024).</summary>
+    public override async Task<int> CountAsync(ISpecification<MediaItem> spec, CancellationToken ct)
+    {
+        if (spec is not Application.MediaItems.MediaItemsPage { Search: null } page) return await base.CountAsync(spec, ct);
+        var kept = Db.Set<Configurations.MediaItemCount>().AsNoTracking();
+        if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
+        return Kept(await kept.SumAsync(c => c.Count, ct));
+    }
 }
 
 internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<MediaFile, MediaFileId>(db), IMediaFileRepository
@@ -57,10 +66,22 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
         if (page.Folder is { } folder) files = files.Where(f => f.Path.StartsWith(folder + "/"));
         if (page.Library is { } library) files = files.Where(f => f.LibraryId == library);
         if (page.Item is { } item) files = files.Where(f => f.MediaItemId == item);
-        if (page.Exists is null) return await files.CountAsync(ct);
-        var missing = page is { Folder: null, Library: null, Item: null } ? await AllMissingAsync(ct) : await files.CountAsync(f => !f.State.Exists, ct);
-        return page.Exists.Value ? await files.CountAsync(ct) - missing : missing;
+        if (page.Exists is false) return await MissingAsync(page, files, ct);
+        var all = await AllAsync(page, files, ct);
+        return page.Exists is true ? all - await MissingAsync(page, files, ct) : all;
     }
+
+    /// <summary>A library's files, or every file, by the totals the database keeps (migration 0024); a folder's or a title's, counted.</summary>
+    private async Task<int> AllAsync(Application.MediaFiles.MediaFilesPage page, IQueryable<MediaFile> files, CancellationToken ct)
+    {
+        if (page is not { Folder: null, Item: null }) return await files.CountAsync(ct);
+        var kept = Db.Set<Configurations.MediaFileCount>().AsNoTracking();
+        if (page.Library is { } library) kept = kept.Where(c => c.LibraryId == library);
+        return Kept(await kept.SumAsync(c => c.Count, ct));
+    }
+
+    private async Task<int> MissingAsync(Application.MediaFiles.MediaFilesPage page, IQueryable<MediaFile> files, CancellationToken ct) =>
+        page is { Folder: null, Library: null, Item: null } ? await AllMissingAsync(ct) : await files.CountAsync(f => !f.State.Exists, ct);
 
     /// <summary>
     /// Every missing file, counted on the state's index alone (each file has one state row). Counted through the files,
@@ -70,7 +91,17 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
         Db.Database.SqlQueryRaw<int>("SELECT CAST(count(*) AS integer) AS \"Value\" FROM media_file_state WHERE NOT file_exists").SingleAsync(ct);
 }
 
-internal sealed class ImportAttemptRepository(MediaDbContext db) : EfRepository<ImportAttempt, ImportAttemptId>(db), IImportAttemptRepository;
+internal sealed class ImportAttemptRepository(MediaDbContext db) : EfRepository<ImportAttempt, ImportAttemptId>(db), IImportAttemptRepository
+{
+    /// <summary>The whole history (or its successes or failures) is counted by the totals the database keeps (migration 0024).</summary>
+    public override async Task<int> CountAsync(ISpecification<ImportAttempt> spec, CancellationToken ct)
+    {
+        if (spec is not Application.MediaFiles.ImportsPage { ByOutcomeAtMost: true } page) return await base.CountAsync(spec, ct);
+        var kept = Db.Set<Configurations.ImportCount>().AsNoTracking();
+        if (page.Succeeded is { } succeeded) kept = kept.Where(c => c.Succeeded == succeeded);
+        return Kept(await kept.SumAsync(c => c.Count, ct));
+    }
+}
 
 internal sealed class UnmatchedFileRepository(MediaDbContext db, QueueBookmarks bookmarks) : EfRepository<UnmatchedFile, UnmatchedFileId>(db), IUnmatchedFileRepository
 {

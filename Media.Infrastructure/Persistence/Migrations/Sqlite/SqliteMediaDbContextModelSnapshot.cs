@@ -1085,6 +1085,55 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("app_user", (string)null);
                 });
 
+            modelBuilder.Entity("Media.Infrastructure.Persistence.Configurations.ImportCount", b =>
+                {
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("Succeeded")
+                        .HasName("pk_media_file_import_count");
+
+                    b.ToTable("media_file_import_count", (string)null);
+                });
+
+            modelBuilder.Entity("Media.Infrastructure.Persistence.Configurations.MediaFileCount", b =>
+                {
+                    b.Property<Guid>("LibraryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("library_id");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("LibraryId")
+                        .HasName("pk_media_file_count");
+
+                    b.ToTable("media_file_count", (string)null);
+                });
+
+            modelBuilder.Entity("Media.Infrastructure.Persistence.Configurations.MediaItemCount", b =>
+                {
+                    b.Property<string>("Type")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("Type")
+                        .HasName("pk_media_item_count");
+
+                    b.ToTable("media_item_count", (string)null);
+                });
+
             modelBuilder.Entity("Media.Infrastructure.Persistence.Configurations.UnmatchedCount", b =>
                 {
                     b.Property<Guid>("LibraryId")
