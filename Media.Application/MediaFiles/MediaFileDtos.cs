@@ -71,7 +71,10 @@ public sealed class MediaFilesPage : Specification<MediaFile>
         if (folder is not null) Query.Where(f => f.Path.StartsWith(folder + "/"));
         if (library is { } l) Query.Where(f => f.LibraryId == l);
         if (item is { } m) Query.Where(f => f.MediaItemId == m);
-        if (exists is { } e) Query.Where(f => f.State.Exists == e);
+        // As constants, not a parameter: the database then sees that a list of missing files may read the index of the
+        // missing ones only.
+        if (exists is true) Query.Where(f => f.State.Exists);
+        if (exists is false) Query.Where(f => !f.State.Exists);
         _ = page.SortKey switch
         {
             "createdAt" => Query.OrderByThenId(f => f.CreatedAt, f => f.Id, page.Direction),

@@ -50,7 +50,7 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
 {
     public IAsyncEnumerable<Application.MediaFiles.FileLocation> LocationsAsync(LibraryId? library, bool exists, CancellationToken ct)
     {
-        var files = Db.Set<MediaFile>().AsNoTracking().Where(f => f.State.Exists == exists);
+        var files = exists ? Db.Set<MediaFile>().AsNoTracking().Where(f => f.State.Exists) : Db.Set<MediaFile>().AsNoTracking().Where(f => !f.State.Exists);
         if (library is { } l) files = files.Where(f => f.LibraryId == l);
         return files.Select(f => new Application.MediaFiles.FileLocation(f.LibraryId, f.Path, f.State.LastVerifiedAt)).AsAsyncEnumerable();
     }

@@ -1421,11 +1421,12 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                             b1.HasKey("media_file_id")
                                 .HasName("pk_media_file_state");
 
-                            b1.HasIndex("Exists")
-                                .HasDatabaseName("ix_media_file_state_file_exists");
-
                             b1.HasIndex("Inode")
                                 .HasDatabaseName("ix_media_file_state_inode");
+
+                            b1.HasIndex("media_file_id")
+                                .HasDatabaseName("ix_media_file_state_missing")
+                                .HasFilter("NOT file_exists");
 
                             b1.ToTable("media_file_state", (string)null);
 

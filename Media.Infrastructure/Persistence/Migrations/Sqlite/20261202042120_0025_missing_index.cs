@@ -1,0 +1,37 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Media.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class _0025_missing_index : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_media_file_state_file_exists",
+                table: "media_file_state");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_media_file_state_missing",
+                table: "media_file_state",
+                column: "media_file_id",
+                filter: "NOT file_exists");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_media_file_state_missing",
+                table: "media_file_state");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_media_file_state_file_exists",
+                table: "media_file_state",
+                column: "file_exists");
+        }
+    }
+}
