@@ -14,7 +14,7 @@ public sealed class MigrationTests(Provider provider) : DatabaseTest(provider)
         "0001_extensions_auth", "0002_seed_roles_permissions", "0003_settings", "0004_library", "0005_media",
         "0006_policy_name_template", "0007_downloader", "0008_download_job", "0009_api_cache",
         // later migrations, after the seed's nine groups
-        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency", "0014_scan_correctness", "0015_blob_storage", "0016_instances", "0017_file_identity", "0018_stream_metadata", "0019_tmdb_overview", "0020_read_indexes", "0021_state_fillfactor", "0022_queue_version", "0023_title_search", "0024_list_counts", "0025_missing_index",
+        "0010_scan", "0011_unmatched_count", "0012_seed_name_templates", "0013_download_job_concurrency", "0014_scan_correctness", "0015_blob_storage", "0016_instances", "0017_file_identity", "0018_stream_metadata", "0019_tmdb_overview", "0020_read_indexes", "0021_state_fillfactor", "0022_queue_version", "0023_title_search", "0024_list_counts", "0025_list_indexes",
     ];
 
     // The seed's tables and the columns it names (a subset of what each table has).

@@ -16,11 +16,15 @@ internal sealed class MediaFileCount
     public long Count { get; private set; }
 }
 
-/// <summary>How many titles there are of each type.</summary>
+/// <summary>
+/// How many titles there are of each type. The version goes up with every statement that changes titles of the type
+/// (a title renamed too): while the versions are unchanged, a search counted before still has its count (see SearchCounts).
+/// </summary>
 internal sealed class MediaItemCount
 {
     public MediaType Type { get; private set; }
     public long Count { get; private set; }
+    public long Version { get; private set; }
 }
 
 /// <summary>How many import attempts there are, succeeded and failed.</summary>

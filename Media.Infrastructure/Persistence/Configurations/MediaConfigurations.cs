@@ -20,7 +20,8 @@ internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaIte
         b.Property(m => m.Overview).HasMaxLength(MediaItem.MaxOverviewLength);
         b.Property(m => m.PosterPath).HasMaxLength(MediaItem.MaxPosterPathLength);
         b.HasIndex(m => new { m.Type, m.TmdbId }).IsUnique();
-        b.HasIndex(m => m.Title);
+        // Lists by title read it in order, the id breaking ties (migration 0025).
+        b.HasIndex(m => new { m.Title, m.Id });
         b.HasMany(m => m.Seasons).WithOne().HasForeignKey(s => s.MediaItemId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(m => m.Seasons).HasField("_seasons");
     }
@@ -32,9 +33,15 @@ internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaIte
     /// What a title search (<c>q=</c>) reads: the title and the original title in lower case, kept by the database
     /// itself (migration 0023), so that a search does not lower-case every title of the library on every request.
     /// </summary>
-    public static void SearchText(ModelBuilder model, bool stored) =>
+    public static void SearchText(ModelBuilder model, bool stored)
+    {
         model.Entity<MediaItem>().Property<string>(SearchTextProperty).HasColumnName("search_text")
             .HasComputedColumnSql("lower(title) || '\n' || lower(coalesce(original_title, ''))", stored);
+        // Where the text is stored (PostgreSQL), the title index carries it: a search reads the index alone, in title
+        // order, instead of every title's row with its overview (about 600 bytes a title from TMDB; 35 ms for 100,000
+        // titles against 9 ms for the index; migration 0025).
+        if (stored) model.Entity<MediaItem>().HasIndex(m => new { m.Title, m.Id }).IncludeProperties(SearchTextProperty);
+    }
 }
 
 [SchemaGroup(5)]

@@ -19,7 +19,7 @@ namespace Media.Infrastructure.Persistence.Repositories;
 
 internal sealed class LibraryRepository(MediaDbContext db) : EfRepository<Library, LibraryId>(db), ILibraryRepository;
 
-internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<MediaItem, MediaItemId>(db), IMediaItemRepository
+internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts searches) : EfRepository<MediaItem, MediaItemId>(db), IMediaItemRepository
 {
     protected override IQueryable<MediaItem> Aggregate =>
         Db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery();
@@ -36,13 +36,24 @@ internal sealed class MediaItemRepository(MediaDbContext db) : EfRepository<Medi
         return rows.Where(m => EF.Functions.Like(EF.Property<string>(m, Configurations.MediaItemConfiguration.SearchTextProperty), pattern, "\\"));
     }
 
-    /// <summary>A list of every title (or every title of a type) is counted by the totals the database keeps (migration 0024).</summary>
+    /// <summary>
+    /// A list of every title (or every title of a type) is counted by the totals the database keeps (migration 0024); a
+    /// search, once per version of the titles (<see cref="SearchCounts"/>).
+    /// </summary>
     public override async Task<int> CountAsync(ISpecification<MediaItem> spec, CancellationToken ct)
     {
-        if (spec is not Application.MediaItems.MediaItemsPage { Search: null } page) return await base.CountAsync(spec, ct);
+        if (spec is not Application.MediaItems.MediaItemsPage page) return await base.CountAsync(spec, ct);
         var kept = Db.Set<Configurations.MediaItemCount>().AsNoTracking();
-        if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
-        return Kept(await kept.SumAsync(c => c.Count, ct));
+        if (page.Search is not { } search)
+        {
+            if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
+            return Kept(await kept.SumAsync(c => c.Count, ct));
+        }
+        var version = await kept.SumAsync(c => c.Version, ct);
+        if (searches.Find(search, page.Type, version) is { } known) return known;
+        var counted = await base.CountAsync(spec, ct);
+        searches.Keep(search, page.Type, version, counted);
+        return counted;
     }
 }
 

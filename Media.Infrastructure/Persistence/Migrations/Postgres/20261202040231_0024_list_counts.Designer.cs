@@ -1138,6 +1138,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("count");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Type")
                         .HasName("pk_media_item_count");
 

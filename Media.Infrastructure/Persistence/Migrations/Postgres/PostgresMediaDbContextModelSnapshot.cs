@@ -456,8 +456,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_media_item");
 
-                    b.HasIndex("Title")
-                        .HasDatabaseName("ix_media_item_title");
+                    b.HasIndex("Title", "Id")
+                        .HasDatabaseName("ix_media_item_title_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Title", "Id"), new[] { "SearchText" });
 
                     b.HasIndex("Type", "TmdbId")
                         .IsUnique()
@@ -1134,6 +1136,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("Count")
                         .HasColumnType("bigint")
                         .HasColumnName("count");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Type")
                         .HasName("pk_media_item_count");

@@ -40,7 +40,8 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                 columns: table => new
                 {
                     type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    count = table.Column<long>(type: "INTEGER", nullable: false)
+                    count = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,41 +49,34 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             // Hand-written: the totals are kept by the database, so that every writer keeps them right (SQLite has
-            // row triggers only; its writes are a row at a time anyway).
-            foreach (var (table, counts, key) in Counted)
+            // row triggers only; its writes are a row at a time anyway). Versioned counts move their version with every
+            // change to a row (not only to its key).
+            foreach (var (table, counts, key, versioned) in Counted)
             {
-                migrationBuilder.Sql($"""
-                    CREATE TRIGGER {counts}_insert AFTER INSERT ON {table} BEGIN
-                        INSERT INTO {counts} ({key}, count) VALUES (NEW.{key}, 1) ON CONFLICT ({key}) DO UPDATE SET count = count + 1;
-                    END;
-                    """);
-                migrationBuilder.Sql($"""
-                    CREATE TRIGGER {counts}_delete AFTER DELETE ON {table} BEGIN
-                        UPDATE {counts} SET count = count - 1 WHERE {key} = OLD.{key};
-                    END;
-                    """);
-                migrationBuilder.Sql($"""
-                    CREATE TRIGGER {counts}_update AFTER UPDATE OF {key} ON {table} WHEN OLD.{key} IS NOT NEW.{key} BEGIN
-                        UPDATE {counts} SET count = count - 1 WHERE {key} = OLD.{key};
-                        INSERT INTO {counts} ({key}, count) VALUES (NEW.{key}, 1) ON CONFLICT ({key}) DO UPDATE SET count = count + 1;
-                    END;
-                    """);
-                migrationBuilder.Sql($"INSERT INTO {counts} ({key}, count) SELECT {key}, count(*) FROM {table} GROUP BY {key};");
+                var (columns, first, bump) = versioned ? ("count, version", "1, 1", ", version = version + 1") : ("count", "1", "");
+                var added = $"INSERT INTO {counts} ({key}, {columns}) VALUES (NEW.{key}, {first}) ON CONFLICT ({key}) DO UPDATE SET count = count + 1{bump};";
+                var removed = $"UPDATE {counts} SET count = count - 1{bump} WHERE {key} = OLD.{key};";
+                migrationBuilder.Sql($"CREATE TRIGGER {counts}_insert AFTER INSERT ON {table} BEGIN {added} END;");
+                migrationBuilder.Sql($"CREATE TRIGGER {counts}_delete AFTER DELETE ON {table} BEGIN {removed} END;");
+                migrationBuilder.Sql(versioned
+                    ? $"CREATE TRIGGER {counts}_update AFTER UPDATE ON {table} BEGIN {removed} {added} END;"
+                    : $"CREATE TRIGGER {counts}_update AFTER UPDATE OF {key} ON {table} WHEN OLD.{key} IS NOT NEW.{key} BEGIN {removed} {added} END;");
+                migrationBuilder.Sql($"INSERT INTO {counts} ({key}, {columns}) SELECT {key}, count(*){(versioned ? ", 1" : "")} FROM {table} GROUP BY {key};");
             }
         }
 
-        // Each counted table, the table of its totals, and the column they are kept by.
-        private static readonly (string Table, string Counts, string Key)[] Counted =
+        // Each counted table, the table of its totals, the column they are kept by, and whether they carry a version.
+        private static readonly (string Table, string Counts, string Key, bool Versioned)[] Counted =
         [
-            ("media_file", "media_file_count", "library_id"),
-            ("media_item", "media_item_count", "type"),
-            ("media_file_import", "media_file_import_count", "succeeded"),
+            ("media_file", "media_file_count", "library_id", false),
+            ("media_item", "media_item_count", "type", true),
+            ("media_file_import", "media_file_import_count", "succeeded", false),
         ];
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            foreach (var (_, counts, _) in Counted)
+            foreach (var (_, counts, _, _) in Counted)
                 foreach (var op in new[] { "insert", "delete", "update" })
                     migrationBuilder.Sql($"DROP TRIGGER IF EXISTS {counts}_{op};");
 

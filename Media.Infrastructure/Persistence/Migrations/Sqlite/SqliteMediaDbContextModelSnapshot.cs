@@ -449,8 +449,8 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_media_item");
 
-                    b.HasIndex("Title")
-                        .HasDatabaseName("ix_media_item_title");
+                    b.HasIndex("Title", "Id")
+                        .HasDatabaseName("ix_media_item_title_id");
 
                     b.HasIndex("Type", "TmdbId")
                         .IsUnique()
@@ -1127,6 +1127,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Type")
                         .HasName("pk_media_item_count");

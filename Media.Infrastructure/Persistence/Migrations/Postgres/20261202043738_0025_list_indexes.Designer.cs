@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Media.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMediaDbContext))]
-    [Migration("20261202042051_0025_missing_index")]
-    partial class _0025_missing_index
+    [Migration("20261202043738_0025_list_indexes")]
+    partial class _0025_list_indexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -459,8 +459,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_media_item");
 
-                    b.HasIndex("Title")
-                        .HasDatabaseName("ix_media_item_title");
+                    b.HasIndex("Title", "Id")
+                        .HasDatabaseName("ix_media_item_title_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Title", "Id"), new[] { "SearchText" });
 
                     b.HasIndex("Type", "TmdbId")
                         .IsUnique()
@@ -1137,6 +1139,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("Count")
                         .HasColumnType("bigint")
                         .HasColumnName("count");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Type")
                         .HasName("pk_media_item_count");

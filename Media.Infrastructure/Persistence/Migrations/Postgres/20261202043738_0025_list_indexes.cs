@@ -5,14 +5,24 @@
 namespace Media.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class _0025_missing_index : Migration
+    public partial class _0025_list_indexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
+                name: "ix_media_item_title",
+                table: "media_item");
+
+            migrationBuilder.DropIndex(
                 name: "ix_media_file_state_file_exists",
                 table: "media_file_state");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_media_item_title_id",
+                table: "media_item",
+                columns: new[] { "title", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "search_text" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_media_file_state_missing",
@@ -25,8 +35,17 @@ namespace Media.Infrastructure.Persistence.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
+                name: "ix_media_item_title_id",
+                table: "media_item");
+
+            migrationBuilder.DropIndex(
                 name: "ix_media_file_state_missing",
                 table: "media_file_state");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_media_item_title",
+                table: "media_item",
+                column: "title");
 
             migrationBuilder.CreateIndex(
                 name: "ix_media_file_state_file_exists",

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Media.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMediaDbContext))]
-    [Migration("20261202042120_0025_missing_index")]
-    partial class _0025_missing_index
+    [Migration("20261202043802_0025_list_indexes")]
+    partial class _0025_list_indexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -452,8 +452,8 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_media_item");
 
-                    b.HasIndex("Title")
-                        .HasDatabaseName("ix_media_item_title");
+                    b.HasIndex("Title", "Id")
+                        .HasDatabaseName("ix_media_item_title_id");
 
                     b.HasIndex("Type", "TmdbId")
                         .IsUnique()
@@ -1130,6 +1130,10 @@ namespace Media.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Type")
                         .HasName("pk_media_item_count");
