@@ -28,6 +28,7 @@ public sealed class ReadsBenchmark
         var library = await admin.CreateLibraryAsync("Movies", "movies", root, ct);
 
         var fill = System.Diagnostics.Stopwatch.StartNew();
+        string? allVisible;
         await using (var connection = new NpgsqlConnection(connectionString + ";Command Timeout=600"))
         {
             await connection.OpenAsync(ct);
@@ -62,6 +63,9 @@ public sealed class ReadsBenchmark
             await Exec(connection, "VACUUM ANALYZE", ct);
             // The fill's dirty pages written out now, not by the checkpointer while the lists are timed.
             await Exec(connection, "CHECKPOINT", ct);
+            await using var visible = new NpgsqlCommand(
+                "SELECT string_agg(relname || ' ' || relallvisible || '/' || relpages, ', ' ORDER BY relname) FROM pg_class WHERE relname IN ('media_item', 'media_file', 'media_file_state')", connection);
+            allVisible = (string?)await visible.ExecuteScalarAsync(ct);
         }
         fill.Stop();
 
@@ -96,7 +100,7 @@ public sealed class ReadsBenchmark
             ("scans.last", $"/v1/scans?libraryId={library}&pageSize=50&page={scanPages}"),
         };
 
-        var figures = new JsonObject { ["rows"] = rows, ["fillSeconds"] = Math.Round(fill.Elapsed.TotalSeconds, 1), ["targetMs"] = TargetMs };
+        var figures = new JsonObject { ["rows"] = rows, ["fillSeconds"] = Math.Round(fill.Elapsed.TotalSeconds, 1), ["targetMs"] = TargetMs, ["allVisiblePages"] = allVisible };
         var slow = new List<string>();
         var targets = new List<(string, double, string, bool)>();
         var searches = 16; // from "b0": none is the "ab" above, asked before
