@@ -103,12 +103,7 @@ public sealed class FileMoveStoreTests(Provider provider) : DatabaseTest(provide
         Assert.That(found.Select(c => (c.Id, c.Path, c.Inode)), Is.EqualTo(new[] { (files[7].Id, "0007.mkv", (long?)1_000_007) }));
         var db = Get<MediaDbContext>();
         await using var command = FileMoveStore.InodeLookup(db, wanted);
-        await db.Database.OpenConnectionAsync(Ct);
-        command.CommandText = (Provider == Provider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(Ct))
-            while (await reader.ReadAsync(Ct)) plan.Add(Convert.ToString(reader.GetValue(reader.FieldCount - 1), System.Globalization.CultureInfo.InvariantCulture)!);
-        var text = string.Join('\n', plan);
+        var text = await PlanAsync(command);
         if (Provider == Provider.Postgres)
             Assert.That(await db.Database.SqlQueryRaw<float>("SELECT reltuples AS \"Value\" FROM pg_class WHERE relname = 'media_file_state'").SingleAsync(Ct),
                 Is.GreaterThanOrEqualTo(3_000), "the statistics know the files");

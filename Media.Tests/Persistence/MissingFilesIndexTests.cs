@@ -1,4 +1,3 @@
-using System.Globalization;
 using Media.Application.Common;
 using Media.Application.MediaFiles;
 using Media.Domain.Libraries;
@@ -67,17 +66,5 @@ public sealed class MissingFilesIndexTests(Provider provider) : DatabaseTest(pro
         Assert.That(await Get<IMediaFileRepository>().CountAsync(new MediaFilesPage(library, null, true, page), Ct), Is.EqualTo(2_940));
         var plan = await PlanAsync(db.Set<MediaFile>().Where(f => f.LibraryId == library && !f.State.Exists).Select(f => f.Id));
         Assert.That(plan, Does.Contain("ix_media_file_state_missing"), plan);
-    }
-
-    private async Task<string> PlanAsync<T>(IQueryable<T> query)
-    {
-        await using var command = query.CreateDbCommand();
-        command.CommandText = (Provider == Provider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
-        var db = Get<MediaDbContext>();
-        await db.Database.OpenConnectionAsync(Ct);
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(Ct))
-            while (await reader.ReadAsync(Ct)) plan.Add(Convert.ToString(reader.GetValue(reader.FieldCount - 1), CultureInfo.InvariantCulture)!);
-        return string.Join('\n', plan);
     }
 }

@@ -114,22 +114,13 @@ public sealed class SearchCountTests(Provider provider) : DatabaseTest(provider)
         // benchmark measures it at 100,000 titles with overviews.
         var index = await db.Database.SqlQueryRaw<string>("SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname = 'ix_media_item_title_id'").SingleAsync(Ct);
         Assert.That(index, Does.EndWith("(title, id) INCLUDE (search_text)"));
-        Assert.That(await PlanAsync(db, search.Select(m => 1), seqScan: false), Does.Contain("ix_media_item_title_id"), "the count");
-        Assert.That(await PlanAsync(db, search.OrderBy(m => m.Title).ThenBy(m => m.Id).Take(50).Select(m => new { m.Id, m.Title, m.Year })),
+        await db.Database.OpenConnectionAsync(Ct);
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", Ct);
+        Assert.That(await PlanAsync(search.Select(m => 1)), Does.Contain("ix_media_item_title_id"), "the count");
+        await db.Database.ExecuteSqlRawAsync("RESET enable_seqscan", Ct);
+        Assert.That(await PlanAsync(search.OrderBy(m => m.Title).ThenBy(m => m.Id).Take(50).Select(m => new { m.Id, m.Title, m.Year })),
             Does.Contain("ix_media_item_title_id").And.Not.Contain("Sort"), "the first page, in the index's order");
     }
 
     private const string MediaItemSearch = Media.Infrastructure.Persistence.Configurations.MediaItemConfiguration.SearchTextProperty;
-
-    private async Task<string> PlanAsync<T>(MediaDbContext db, IQueryable<T> query, bool seqScan = true)
-    {
-        await using var command = query.CreateDbCommand();
-        command.CommandText = "EXPLAIN " + command.CommandText;
-        await db.Database.OpenConnectionAsync(Ct);
-        await db.Database.ExecuteSqlRawAsync(seqScan ? "RESET enable_seqscan" : "SET enable_seqscan = off", Ct);
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(Ct))
-            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(0));
-        return string.Join('\n', plan);
-    }
 }

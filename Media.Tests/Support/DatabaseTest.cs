@@ -1,5 +1,6 @@
 using Media.Infrastructure;
 using Media.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,6 +52,27 @@ public abstract class DatabaseTest(Provider provider)
 
     /// <summary>The fixture's services, for tests that need several scopes (units of work) at once.</summary>
     protected IServiceProvider Services => _services;
+
+    /// <summary>
+    /// The database's plan for a command of this test's context (PostgreSQL's EXPLAIN, SQLite's EXPLAIN QUERY PLAN), one
+    /// line a step: what a test of an index reads.
+    /// </summary>
+    protected async Task<string> PlanAsync(System.Data.Common.DbCommand command)
+    {
+        command.CommandText = (Provider == Provider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+        await Get<MediaDbContext>().Database.OpenConnectionAsync(Ct);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(Ct))
+            while (await reader.ReadAsync(Ct)) plan.Add(Convert.ToString(reader.GetValue(reader.FieldCount - 1), System.Globalization.CultureInfo.InvariantCulture)!);
+        return string.Join('\n', plan);
+    }
+
+    /// <inheritdoc cref="PlanAsync(System.Data.Common.DbCommand)"/>
+    protected async Task<string> PlanAsync<T>(IQueryable<T> query)
+    {
+        await using var command = query.CreateDbCommand();
+        return await PlanAsync(command);
+    }
 
     protected async Task<TResult> InNewScope<TResult>(Func<IServiceProvider, Task<TResult>> read)
     {
