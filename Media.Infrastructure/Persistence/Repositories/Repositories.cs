@@ -49,11 +49,18 @@ internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts search
             if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
             return Kept(await kept.SumAsync(c => c.Count, ct));
         }
-        var version = await kept.SumAsync(c => c.Version, ct);
-        if (searches.Find(search, page.Type, version) is { } known) return known;
-        var counted = await base.CountAsync(spec, ct);
-        searches.Keep(search, page.Type, version, counted);
-        return counted;
+        // A search counted before: its total holds if the titles' version does. Otherwise the matches are counted with
+        // the version in one statement (one snapshot: the total is the one of that version).
+        if (searches.Knows(search, page.Type))
+        {
+            var now = await kept.SumAsync(c => c.Version, ct);
+            if (searches.Find(search, page.Type, now) is { } known) return known;
+        }
+        var matches = SpecificationEvaluator.Apply(Source(spec, Db.Set<MediaItem>()), spec, paging: false);
+        var counted = await kept.GroupBy(c => 1).Select(g => new { Version = g.Sum(c => c.Version), Count = matches.Count() }).FirstOrDefaultAsync(ct);
+        if (counted is null) return 0; // no title was ever stored
+        searches.Keep(search, page.Type, counted.Version, counted.Count);
+        return counted.Count;
     }
 }
 

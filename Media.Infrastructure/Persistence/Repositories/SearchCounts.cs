@@ -15,13 +15,19 @@ internal sealed class SearchCounts
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Search, MediaType? Type), (long Version, int Count)> _counts = [];
 
+    /// <summary>Whether this search was counted before (at whatever version).</summary>
+    public bool Knows(string search, MediaType? type)
+    {
+        lock (_lock) return _counts.ContainsKey((search, type));
+    }
+
     /// <summary>The search's total when it was counted at this version of the titles; otherwise none.</summary>
     public int? Find(string search, MediaType? type, long version)
     {
         lock (_lock) return _counts.TryGetValue((search, type), out var kept) && kept.Version == version ? kept.Count : null;
     }
 
-    /// <summary>Keeps a total counted after the titles' version was read (a change in between moves the version again).</summary>
+    /// <summary>Keeps a total with the version of the titles it was counted at (read in the same statement).</summary>
     public void Keep(string search, MediaType? type, long version, int count)
     {
         lock (_lock)
