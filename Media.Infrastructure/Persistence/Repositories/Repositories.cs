@@ -51,11 +51,7 @@ internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts search
         }
         // A search counted before: its total holds if the titles' version does. Otherwise the matches are counted with
         // the version in one statement (one snapshot: the total is the one of that version).
-        if (searches.Knows(search, page.Type))
-        {
-            var now = await kept.SumAsync(c => c.Version, ct);
-            if (searches.Find(search, page.Type, now) is { } known) return known;
-        }
+        if (searches.Find(search, page.Type) is { } known && known.Version == await kept.SumAsync(c => c.Version, ct)) return known.Count;
         var matches = SpecificationEvaluator.Apply(Source(spec, Db.Set<MediaItem>()), spec, paging: false);
         var counted = await kept.GroupBy(c => 1).Select(g => new { Version = g.Sum(c => c.Version), Count = matches.Count() }).FirstOrDefaultAsync(ct);
         if (counted is null) return 0; // no title was ever stored
@@ -68,7 +64,8 @@ internal sealed class MediaFileRepository(MediaDbContext db) : EfRepository<Medi
 {
     public IAsyncEnumerable<Application.MediaFiles.FileLocation> LocationsAsync(LibraryId? library, bool exists, CancellationToken ct)
     {
-        var files = exists ? Db.Set<MediaFile>().AsNoTracking().Where(f => f.State.Exists) : Db.Set<MediaFile>().AsNoTracking().Where(f => !f.State.Exists);
+        var files = Db.Set<MediaFile>().AsNoTracking();
+        files = exists ? files.Where(f => f.State.Exists) : files.Where(f => !f.State.Exists);
         if (library is { } l) files = files.Where(f => f.LibraryId == l);
         return files.Select(f => new Application.MediaFiles.FileLocation(f.LibraryId, f.Path, f.State.LastVerifiedAt)).AsAsyncEnumerable();
     }
@@ -142,7 +139,7 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db, QueueBookmarks 
             var counts = Db.Set<Configurations.UnmatchedCount>().AsNoTracking().Where(c => c.Status == status);
             if (library is { } lc) counts = counts.Where(c => c.LibraryId == lc);
             var sums = (await counts.GroupBy(c => 1).Select(g => new { Count = g.Sum(c => c.Count), Version = g.Sum(c => c.Version) }).ToListAsync(ct)).FirstOrDefault();
-            total = (int)Math.Min(sums?.Count ?? 0, int.MaxValue);
+            total = Kept(sums?.Count ?? 0);
             stamp = new QueueBookmarks.Stamp(sums?.Version ?? 0, sums?.Count ?? 0);
         }
         if (page.Skip >= total) return new PagedList<UnmatchedFile>([], page.Page, page.PageSize, total);
