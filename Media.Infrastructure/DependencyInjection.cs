@@ -28,7 +28,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Scanning.IFileMoveStore, Persistence.Repositories.FileMoveStore>();
         services.AddSingleton<Application.Scanning.IScanLedger, Persistence.Repositories.ScanLedger>();
         services.AddSingleton(_ => new Persistence.Repositories.QueueBookmarks());
-        services.AddSingleton<Persistence.Repositories.SearchCounts>();
+        services.AddSingleton<Persistence.Repositories.TitleSearchTexts>();
         services.AddSingleton<Application.Common.ILeadership, DatabaseLeadership>();
         services.AddScoped<Application.Common.IInstanceRegistry, Persistence.Repositories.InstanceRegistry>();
         services.AddScoped<Application.Settings.ISettingsStore, Persistence.Repositories.SettingsStore>();

@@ -18,7 +18,7 @@ internal sealed class MediaFileCount
 
 /// <summary>
 /// How many titles there are of each type. The version goes up with every statement that changes titles of the type
-/// (a title renamed too): while the versions are unchanged, a search counted before still has its count (see SearchCounts).
+/// (a title renamed too): while the versions are unchanged, the search texts held in memory still hold (see TitleSearchTexts).
 /// </summary>
 internal sealed class MediaItemCount
 {

@@ -19,7 +19,7 @@ namespace Media.Infrastructure.Persistence.Repositories;
 
 internal sealed class LibraryRepository(MediaDbContext db) : EfRepository<Library, LibraryId>(db), ILibraryRepository;
 
-internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts searches) : EfRepository<MediaItem, MediaItemId>(db), IMediaItemRepository
+internal sealed class MediaItemRepository(MediaDbContext db, TitleSearchTexts texts) : EfRepository<MediaItem, MediaItemId>(db), IMediaItemRepository
 {
     protected override IQueryable<MediaItem> Aggregate =>
         Db.Set<MediaItem>().Include(m => m.Seasons).ThenInclude(s => s.Episodes).AsSplitQuery();
@@ -31,14 +31,19 @@ internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts search
     {
         // (The kept column joins the two titles with a line break, which a search cannot hold: the API refuses control characters.)
         if (spec is not Application.MediaItems.MediaItemsPage { Search: { } text }) return rows;
-        var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var pattern = SearchPattern(text);
         return rows.Where(m => EF.Functions.Like(EF.Property<string>(m, Configurations.MediaItemConfiguration.SearchTextProperty), pattern, "\\"));
     }
 
+    /// <summary>The LIKE pattern (escaped by a backslash) of the titles whose search text holds the text.</summary>
+    internal static string SearchPattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
     /// <summary>
     /// A list of every title (or every title of a type) is counted by the totals the database keeps (migration 0024); a
-    /// search, once per version of the titles (<see cref="SearchCounts"/>).
+    /// search, in the titles' search texts held in memory while they are those of the titles' current version
+    /// (<see cref="TitleSearchTexts"/>), else by the database (and the texts are read again).
     /// </summary>
     public override async Task<int> CountAsync(ISpecification<MediaItem> spec, CancellationToken ct)
     {
@@ -49,14 +54,9 @@ internal sealed class MediaItemRepository(MediaDbContext db, SearchCounts search
             if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
             return Kept(await kept.SumAsync(c => c.Count, ct));
         }
-        // A search counted before: its total holds if the titles' version does. Otherwise the matches are counted with
-        // the version in one statement (one snapshot: the total is the one of that version).
-        if (searches.Find(search, page.Type) is { } known && known.Version == await kept.SumAsync(c => c.Version, ct)) return known.Count;
-        var matches = SpecificationEvaluator.Apply(Source(spec, Db.Set<MediaItem>()), spec, paging: false);
-        var counted = await kept.GroupBy(c => 1).Select(g => new { Version = g.Sum(c => c.Version), Count = matches.Count() }).FirstOrDefaultAsync(ct);
-        if (counted is null) return 0; // no title was ever stored
-        searches.Keep(search, page.Type, counted.Version, counted.Count);
-        return counted.Count;
+        if (texts.Holds && texts.Count(await kept.SumAsync(c => c.Version, ct), search, page.Type) is { } held) return held;
+        texts.Refresh();
+        return await base.CountAsync(spec, ct);
     }
 }
 
