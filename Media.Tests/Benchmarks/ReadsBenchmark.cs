@@ -92,7 +92,7 @@ public sealed class ReadsBenchmark
             ("mediaItems.q.first", "/v1/media-items?pageSize=50&q=ab"),
             ("mediaItems.q.last", $"/v1/media-items?pageSize=50&q=ab&page={qPages}"),
             // A search asked for the first time each run (another two characters, as many matches): its total is
-            // counted every time, where the same search asked again reuses its count while no title changes.
+            // counted every time (in the titles' search texts held in memory: no title changes meanwhile).
             ("mediaItems.q.new.first", "/v1/media-items?pageSize=50&q={new}"),
             ("imports.first", "/v1/imports?pageSize=50"),
             ("imports.last", $"/v1/imports?pageSize=50&page={pages}"),
@@ -120,6 +120,27 @@ public sealed class ReadsBenchmark
             if (count == 0) slow.Add($"{name}: an empty page ({url})");
             if (p95 >= TargetMs) slow.Add($"{name}: {p95} ms p95");
             targets.Add(($"{name} p95 ms", p95, $"< {TargetMs}", p95 < TargetMs && count > 0));
+        }
+        // New searches while titles change (a scan adding them, a refresh renaming them): each follows a rename, so
+        // the texts held are of an older version and the database counts. Measured, not a target: the lists are timed
+        // with the titles settled, as they are between scans.
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(ct);
+            var times = new List<double>();
+            for (var run = 0; run < 33; run++)
+            {
+                await Exec(connection, $"UPDATE media_item SET title = title || '.' WHERE tmdb_id = {run + 1}", ct);
+                var asked = $"/v1/media-items?pageSize=50&q={NewSearch(searches++)}";
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await admin.GetAsync(asked, ct);
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), asked);
+                await response.Content.ReadAsStringAsync(ct);
+                if (run >= 3) times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var p95 = Math.Round(BenchmarkResults.Percentile(times, 0.95), 1);
+            figures["mediaItems.q.new.afterChange"] = new JsonObject { ["p95Ms"] = p95, ["medianMs"] = Math.Round(BenchmarkResults.Median(times), 1), ["target"] = false };
+            TestContext.Out.WriteLine($"measured reads: mediaItems.q.new.afterChange p95 ms = {p95} (not a target)");
         }
         BenchmarkResults.Record("reads", figures);
         BenchmarkResults.Targets("reads", [.. targets]);
