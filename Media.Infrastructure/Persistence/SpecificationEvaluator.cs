@@ -29,24 +29,58 @@ internal static class SpecificationEvaluator
     }
 
     /// <summary>
-    /// The query of one page given the total: null past the end; a page past the middle in the reverse order (its rows
-    /// then come last-first: <c>Reversed</c>), so that the database skips at most half of the rows, from the nearer end.
+    /// One page of a list of <c>total</c> rows: the rows it skips and takes, counted from the nearer end. A page past the
+    /// middle is read in the reverse order (its rows then come last-first: <c>Reversed</c>), so that the database skips at
+    /// most half of the rows.
     /// </summary>
-    public static (IQueryable<T> Query, bool Reversed)? ApplyPage<T>(IQueryable<T> query, ISpecification<T> spec, Media.Application.Common.PageRequest page, int total)
-        where T : class
+    public readonly record struct PageWindow(int Skip, int Take, bool Reversed);
+
+    /// <summary>The page's window given the total: null past the end.</summary>
+    public static PageWindow? Window<T>(ISpecification<T> spec, Media.Application.Common.PageRequest page, int total)
     {
         var skip = page.Skip;
         if (skip >= total) return null;
         var take = Math.Min(page.PageSize, total - skip);
         var reversed = spec.OrderExpressions.Any() && skip > (total - take) / 2;
-        foreach (var include in IncludePaths(spec)) query = query.Include(include);
+        return new PageWindow(reversed ? total - skip - take : skip, take, reversed);
+    }
+
+    /// <summary>The query of one page given the total: null past the end (see <see cref="PageWindow"/>).</summary>
+    public static (IQueryable<T> Query, bool Reversed)? ApplyPage<T>(IQueryable<T> query, ISpecification<T> spec, Media.Application.Common.PageRequest page, int total)
+        where T : class =>
+        Window(spec, page, total) is { } window ? (ApplyPage(query, spec, window), window.Reversed) : null;
+
+    /// <summary>The query of the page's rows, in one step.</summary>
+    public static IQueryable<T> ApplyPage<T>(IQueryable<T> query, ISpecification<T> spec, PageWindow window) where T : class
+    {
         foreach (var where in spec.WhereExpressions) query = query.Where(where.Filter);
-        query = Order(query, spec, reversed);
-        query = query.Skip(reversed ? total - skip - take : skip).Take(take);
+        query = Order(query, spec, window.Reversed).Skip(window.Skip).Take(window.Take);
+        return Shape(query, spec);
+    }
+
+    /// <summary>
+    /// The keys of the page's rows alone: what the database can find in an index of the sort order without reading the
+    /// rows it skips (the first step of a deep page: <see cref="ApplyKeys"/> then reads the rows).
+    /// </summary>
+    public static IQueryable<TKey> ApplyPageKeys<T, TKey>(IQueryable<T> query, ISpecification<T> spec, PageWindow window, Expression<Func<T, TKey>> key)
+        where T : class
+    {
+        foreach (var where in spec.WhereExpressions) query = query.Where(where.Filter);
+        return Order(query, spec, window.Reversed).Skip(window.Skip).Take(window.Take).Select(key);
+    }
+
+    /// <summary>The rows of the keys a page's first step read, in the page's order.</summary>
+    public static IQueryable<T> ApplyKeys<T>(IQueryable<T> query, ISpecification<T> spec, bool reversed, Expression<Func<T, bool>> ofKeys) where T : class =>
+        Shape(Order(query.Where(ofKeys), spec, reversed), spec);
+
+    // A page's includes and tracking.
+    private static IQueryable<T> Shape<T>(IQueryable<T> query, ISpecification<T> spec) where T : class
+    {
+        foreach (var include in IncludePaths(spec)) query = query.Include(include);
         if (spec.AsNoTracking) query = query.AsNoTracking();
         else if (spec.AsNoTrackingWithIdentityResolution) query = query.AsNoTrackingWithIdentityResolution();
         if (spec.AsSplitQuery) query = query.AsSplitQuery();
-        return (query, reversed);
+        return query;
     }
 
     public static IQueryable<TResult> Apply<T, TResult>(IQueryable<T> query, ISpecification<T, TResult> spec) where T : class =>

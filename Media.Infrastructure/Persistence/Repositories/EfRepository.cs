@@ -44,13 +44,27 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
         await ReadPageAsync(Source(spec, Db.Set<T>()), spec, page, await CountAsync(spec, ct),
             query => query.Select(spec.Selector ?? throw new InvalidOperationException($"{spec.GetType().Name} has no Select.")), ct);
 
-    /// <summary>The page's rows, read from the nearer end (<see cref="SpecificationEvaluator.ApplyPage"/>) and put back in order.</summary>
+    /// <summary>
+    /// Rows a page may skip in one step. Deeper, a page is read in two (a deferred join): its rows' keys alone, which
+    /// the database finds in an index of the sort order without reading the rows it skips, then those rows by their
+    /// keys. In one step the database reads or sorts every row it skips: the middle of 100,000 titles took 130-230 ms.
+    /// </summary>
+    internal const int DeepSkip = 1_000;
+
+    /// <summary>The page's rows, read from the nearer end (<see cref="SpecificationEvaluator.PageWindow"/>) and put back in order.</summary>
     private static async Task<PagedList<TItem>> ReadPageAsync<TItem>(
         IQueryable<T> source, ISpecification<T> spec, PageRequest page, int total, Func<IQueryable<T>, IQueryable<TItem>> shape, CancellationToken ct)
     {
-        if (SpecificationEvaluator.ApplyPage(source, spec, page, total) is not var (query, reversed)) return new PagedList<TItem>([], page.Page, page.PageSize, total);
+        if (SpecificationEvaluator.Window(spec, page, total) is not { } window) return new PagedList<TItem>([], page.Page, page.PageSize, total);
+        IQueryable<T> query;
+        if (window.Skip < DeepSkip) query = SpecificationEvaluator.ApplyPage(source, spec, window);
+        else
+        {
+            var keys = await SpecificationEvaluator.ApplyPageKeys(source, spec, window, e => EF.Property<TId>(e, "Id")).ToListAsync(ct);
+            query = SpecificationEvaluator.ApplyKeys(source, spec, window.Reversed, e => keys.Contains(EF.Property<TId>(e, "Id")));
+        }
         var items = await shape(query).ToListAsync(ct);
-        if (reversed) items.Reverse();
+        if (window.Reversed) items.Reverse();
         return new PagedList<TItem>(items, page.Page, page.PageSize, total);
     }
 
