@@ -104,7 +104,17 @@ public sealed class ReadsBenchmark
         var slow = new List<string>();
         var targets = new List<(string, double, string, bool)>();
         var searches = 16; // from "b0": none is the "ab" above, asked before
-        foreach (var (name, url) in cases)
+        // The deepest pages, in the middle (a page past it is read from the other end): measured, not targets (the
+        // issue's are the first and last pages). Deeper than 1,000 rows a page reads its keys first, then its rows.
+        var middles = new (string Name, string Url)[]
+        {
+            ("mediaFiles.middle", $"/v1/media-files?pageSize=50&page={pages / 2}"),
+            ("mediaFiles.present.middle", $"/v1/media-files?exists=true&pageSize=50&page={(pages - missingPages) / 2}"),
+            ("mediaItems.middle", $"/v1/media-items?pageSize=50&page={pages / 2}"),
+            ("mediaItems.q.middle", $"/v1/media-items?pageSize=50&q=ab&page={Math.Max(1, qPages / 2)}"),
+            ("imports.middle", $"/v1/imports?pageSize=50&page={pages / 2}"),
+        };
+        foreach (var (name, url, target) in cases.Select(c => (c.Name, c.Url, true)).Concat(middles.Select(c => (c.Name, c.Url, false))))
         {
             var count = -1;
             var times = await BenchmarkResults.TimeAsync(async () =>
@@ -118,6 +128,12 @@ public sealed class ReadsBenchmark
             var p95 = Math.Round(BenchmarkResults.Percentile(times, 0.95), 1);
             figures[name] = new JsonObject { ["p95Ms"] = p95, ["medianMs"] = Math.Round(BenchmarkResults.Median(times), 1), ["items"] = count };
             if (count == 0) slow.Add($"{name}: an empty page ({url})");
+            if (!target)
+            {
+                figures[name]!["target"] = false;
+                TestContext.Out.WriteLine($"measured reads: {name} p95 ms = {p95} (not a target)");
+                continue;
+            }
             if (p95 >= TargetMs) slow.Add($"{name}: {p95} ms p95");
             targets.Add(($"{name} p95 ms", p95, $"< {TargetMs}", p95 < TargetMs && count > 0));
         }
