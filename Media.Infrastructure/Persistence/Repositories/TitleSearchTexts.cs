@@ -51,7 +51,7 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
         Task reading;
         lock (_lock) reading = _reading;
         await reading;
-        lock (_lock) reading = _reading = ReadAsync();
+        lock (_lock) reading = _reading = Task.Run(ReadAsync);
         await reading;
     }
 
@@ -109,17 +109,18 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
         {
             var all = _texts.AsSpan(0, Chars);
             var count = 0;
+            var title = 0;
             for (var at = 0; at < all.Length;)
             {
                 var found = all[at..].IndexOf(search.AsSpan());
                 if (found < 0) break;
                 found += at;
-                var title = Array.BinarySearch(_starts, 0, _types.Length, found);
-                if (title < 0) title = ~title - 1;
+                // Matches come in order: the title holding this one is at or after the last one's.
+                while (_starts[title + 1] <= found) title++;
                 var end = _starts[title + 1];
                 // A match running into the next title's text is no match (a later one starting in this title would too).
                 if (found + search.Length <= end && (type is null || _types[title] == type)) count++;
-                at = Math.Max(end, found + 1);
+                at = end;
             }
             return count;
         }
@@ -142,7 +143,7 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
             await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
             {
                 version = row.Version;
-                if (row.Text.Length == 0) continue; // matches no search (none is empty); each start then belongs to one title
+                if (row.Text.Length == 0) continue; // matches no search (none is empty)
                 if (length + row.Text.Length > MostChars) return (null, true);
                 if (length + row.Text.Length > texts.Length) Array.Resize(ref texts, Math.Min(MostChars, Math.Max(2 * texts.Length, length + row.Text.Length)));
                 row.Text.CopyTo(texts.AsSpan(length));
