@@ -69,9 +69,16 @@ internal static class SpecificationEvaluator
         return Order(query, spec, window.Reversed).Skip(window.Skip).Take(window.Take).Select(key);
     }
 
-    /// <summary>The rows of the keys a page's first step read, in the page's order.</summary>
-    public static IQueryable<T> ApplyKeys<T>(IQueryable<T> query, ISpecification<T> spec, bool reversed, Expression<Func<T, bool>> ofKeys) where T : class =>
-        Shape(Order(query.Where(ofKeys), spec, reversed), spec);
+    /// <summary>
+    /// The rows of the keys a page's first step read, in the page's order (and still matching its filters: a row changed
+    /// between the two steps is left out, not shown as it no longer is).
+    /// </summary>
+    public static IQueryable<T> ApplyKeys<T>(IQueryable<T> query, ISpecification<T> spec, bool reversed, Expression<Func<T, bool>> ofKeys) where T : class
+    {
+        query = query.Where(ofKeys);
+        foreach (var where in spec.WhereExpressions) query = query.Where(where.Filter);
+        return Shape(Order(query, spec, reversed), spec);
+    }
 
     // A page's includes and tracking.
     private static IQueryable<T> Shape<T>(IQueryable<T> query, ISpecification<T> spec) where T : class

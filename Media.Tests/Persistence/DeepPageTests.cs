@@ -41,11 +41,19 @@ public sealed class DeepPageTests(Provider provider) : DatabaseTest(provider), I
             db.Add(library);
             for (var i = 0; i < Titles; i++)
             {
-                // Ten or so titles alike: the id decides between them. A tenth are series (no file); of the 5,040 files the odd
-                // ones are missing: 2,800 missing, 2,240 present.
-                var item = MediaItem.Create(i % 10 == 0 ? MediaType.Series : MediaType.Movie, 10_000 + i, $"Title {i % 550:000}", null, 1950 + i % 70, At.AddSeconds(i / 3));
+                // Ten or so titles alike: the id decides between them. A seventh are series (no file); of the 4,800 files
+                // the odd ones are missing: 2,400 missing, 2,400 present.
+                // Half with an original title: a search for it matches 2,800 titles.
+                var item = MediaItem.Create(i % 7 == 0 ? MediaType.Series : MediaType.Movie, 10_000 + i, $"Title {i % 550:000}",
+                    i % 2 == 0 ? $"Der Titel {i % 550:000}" : null, 1950 + i % 70, At.AddSeconds(i / 3));
                 db.Add(item);
-                if (item.Type == MediaType.Series) continue;
+                if (item.Type == MediaType.Series)
+                {
+                    // Seasons and episodes: a page of whole titles reads them too.
+                    for (var season = 1; season <= 1 + i % 3; season++)
+                        for (var episode = 1; episode <= 2; episode++) item.EnsureSeason(season).EnsureEpisode(episode);
+                    continue;
+                }
                 var file = MediaFile.Create(library, item, null, $"Folder {i % 40}/Title {i:0000}.mkv", FileState.Verified(1000 + i, At), At.AddSeconds(i / 2)).Value;
                 if (i % 2 == 1) file.MarkMissing(At);
                 db.Add(file);
@@ -60,7 +68,7 @@ public sealed class DeepPageTests(Provider provider) : DatabaseTest(provider), I
         {
             yield return new TestCaseData("title", direction, null, null).SetName($"Titles by title {direction}");
             yield return new TestCaseData("year", direction, null, null).SetName($"Titles by year {direction}");
-            yield return new TestCaseData("title", direction, "title", null).SetName($"Titles searched {direction}");
+            yield return new TestCaseData("title", direction, "der titel", null).SetName($"Titles searched {direction}");
             yield return new TestCaseData("title", direction, null, MediaType.Movie).SetName($"Movies by title {direction}");
         }
     }
@@ -78,7 +86,7 @@ public sealed class DeepPageTests(Provider provider) : DatabaseTest(provider), I
                 var titles = s.GetRequiredService<MediaDbContext>().Set<MediaItem>().AsQueryable();
                 if (search is not null)
                     titles = titles.Where(m => EF.Functions.Like(EF.Property<string>(m, Media.Infrastructure.Persistence.Configurations.MediaItemConfiguration.SearchTextProperty), MediaItemRepository.SearchPattern(search), "\\"));
-                return await OneStepAsync(titles, spec, spec.Selector!, page, total);
+                return await OneStepAsync(titles, spec, spec.Selector!);
             });
             Assert.That(deep.Items, Is.EqualTo(one), $"page {page.Page} of {page.PageSize}");
         }
@@ -96,8 +104,36 @@ public sealed class DeepPageTests(Provider provider) : DatabaseTest(provider), I
         {
             var spec = new MediaFilesPage(null, null, exists, page);
             var deep = await InNewScope(s => s.GetRequiredService<IMediaFileRepository>().PageAsync(spec, page, Ct));
-            var one = await InNewScope(s => OneStepAsync(s.GetRequiredService<MediaDbContext>().Set<MediaFile>(), spec, f => f, page, total));
+            var one = await InNewScope(s => OneStepAsync(s.GetRequiredService<MediaDbContext>().Set<MediaFile>(), spec, f => f));
             Assert.That(deep.Items.Select(f => (f.Id, f.Path, f.State.Exists)), Is.EqualTo(one.Select(f => (f.Id, f.Path, f.State.Exists))), $"page {page.Page} of {page.PageSize}");
+        }
+    }
+
+    [TestCase(SortDirection.Asc)]
+    [TestCase(SortDirection.Desc)]
+    public async Task A_deep_page_of_whole_titles_holds_their_seasons_and_episodes(SortDirection direction)
+    {
+        foreach (var page in DeepPages(Titles, "title", direction))
+        {
+            var spec = new WholeTitles(page);
+            var deep = await InNewScope(s => s.GetRequiredService<IMediaItemRepository>().PageAsync(spec, page, Ct));
+            var one = await InNewScope(s => OneStepAsync(
+                s.GetRequiredService<MediaDbContext>().Set<MediaItem>().Include(m => m.Seasons).ThenInclude(e => e.Episodes).AsSplitQuery(), spec, m => m));
+            Assert.That(deep.Items.Select(Shape), Is.EqualTo(one.Select(Shape)), $"page {page.Page} of {page.PageSize}");
+            if (page.PageSize >= 50) Assert.That(deep.Items.Sum(m => m.Seasons.Count), Is.GreaterThan(0), "series among them, with their seasons");
+        }
+
+        static string Shape(MediaItem m) =>
+            $"{m.Id.Value} {m.Title} " + string.Join(",", m.Seasons.OrderBy(s => s.Number).Select(s => $"{s.Number}:{s.Episodes.Count}"));
+    }
+
+    /// <summary>Every title, whole (as the repository reads its aggregate: seasons and episodes), by title.</summary>
+    private sealed class WholeTitles : Specification<MediaItem>
+    {
+        public WholeTitles(PageRequest page)
+        {
+            Query.AsNoTracking().OrderByThenId(m => m.Title, m => m.Id, page.Direction);
+            Query.Page(page);
         }
     }
 
@@ -137,14 +173,9 @@ public sealed class DeepPageTests(Provider provider) : DatabaseTest(provider), I
         }
     }
 
-    private static async Task<List<TItem>> OneStepAsync<T, TItem>(
-        IQueryable<T> rows, ISpecification<T> spec, System.Linq.Expressions.Expression<Func<T, TItem>> shape, PageRequest page, int total) where T : class
-    {
-        var window = SpecificationEvaluator.Window(spec, page, total)!.Value;
-        var items = await SpecificationEvaluator.ApplyPage(rows, spec, window).Select(shape).ToListAsync(Ct);
-        if (window.Reversed) items.Reverse();
-        return items;
-    }
+    /// <summary>The page read the plain way: its order from the start, skipping every row before it.</summary>
+    private static Task<List<TItem>> OneStepAsync<T, TItem>(IQueryable<T> rows, ISpecification<T> spec, System.Linq.Expressions.Expression<Func<T, TItem>> shape) where T : class =>
+        SpecificationEvaluator.Apply(rows, spec).Select(shape).ToListAsync(Ct);
 
     /// <summary>The statements EF runs (its command log), as text.</summary>
     private sealed class CommandLog : ILoggerProvider

@@ -36,6 +36,8 @@ public sealed class SearchCountTests(Provider provider) : DatabaseTest(provider)
             await db.SaveChangesAsync(Ct);
         });
         Assert.That(await TotalAsync("heat"), Is.EqualTo(3));
+        await Texts.ReadNowAsync();
+        Assert.That(Texts.Count(await VersionAsync(), "heat", null), Is.EqualTo(3), "held");
         Assert.That(await TotalAsync("heat", MediaType.Movie), Is.EqualTo(2));
         Assert.That(await TotalAsync("heat"), Is.EqualTo(3), "asked again, nothing changed");
 
@@ -140,12 +142,15 @@ public sealed class SearchCountTests(Provider provider) : DatabaseTest(provider)
                 MediaItem.Series(406, "Dark", "Dark", 2017, At),
                 MediaItem.Series(407, "Amélie's Garden", null, 2019, At),
                 MediaItem.Movie(408, "🎬 Cinema Paradiso", "Nuovo Cinema Paradiso", 1988, At),
-                MediaItem.Movie(409, "Abab Abab", null, 1999, At));
+                MediaItem.Movie(409, "Abab Abab", null, 1999, At),
+                MediaItem.Movie(410, "HEAT WAVE", null, 1990, At),
+                MediaItem.Movie(411, "École", "ÉCOLE DES FEMMES", 1990, At),
+                MediaItem.Movie(412, "Kelvin K", null, 1990, At));
             await db.SaveChangesAsync(Ct);
         });
         await Texts.ReadNowAsync();
         var version = await VersionAsync();
-        string[] searches = ["amé", "é", "%", "_", "100%", "wolf", "\\", "臥虎", "🎬", "ab", "abab", "flux", "æon", "n d", "poulain", "dark", "d'", "e", "zzz", "a"];
+        string[] searches = ["amé", "é", "%", "_", "100%", "wolf", "\\", "臥虎", "🎬", "ab", "abab", "flux", "æon", "n d", "poulain", "dark", "d'", "e", "zzz", "a", "heat", "école", "ÉCOLE", "k", "K"];
         foreach (var search in searches)
             foreach (var type in new MediaType?[] { null, MediaType.Movie, MediaType.Series })
                 Assert.That(Texts.Count(version, search.ToLowerInvariant(), type), Is.EqualTo(await DatabaseCountAsync(search.ToLowerInvariant(), type)), $"{search} ({type})");

@@ -57,7 +57,7 @@ internal abstract class EfRepository<T, TId>(MediaDbContext db) : IRepository<T,
     {
         if (SpecificationEvaluator.Window(spec, page, total) is not { } window) return new PagedList<TItem>([], page.Page, page.PageSize, total);
         IQueryable<T> query;
-        if (window.Skip < DeepSkip) query = SpecificationEvaluator.ApplyPage(source, spec, window);
+        if (window.Skip < DeepSkip || !spec.OrderExpressions.Any()) query = SpecificationEvaluator.ApplyPage(source, spec, window);
         else
         {
             var keys = await SpecificationEvaluator.ApplyPageKeys(source, spec, window, e => EF.Property<TId>(e, "Id")).ToListAsync(ct);

@@ -54,7 +54,10 @@ internal sealed class MediaItemRepository(MediaDbContext db, TitleSearchTexts te
             if (page.Type is { } type) kept = kept.Where(c => c.Type == type);
             return Kept(await kept.SumAsync(c => c.Count, ct));
         }
-        if (texts.Holds && texts.Count(await kept.SumAsync(c => c.Version, ct), search, page.Type) is { } held) return held;
+        // Not inside a transaction: its own uncommitted writes would count in the version it reads. And only for the
+        // filters the texts know (the type).
+        if (texts.Holds && Db.Database.CurrentTransaction is null && spec.WhereExpressions.Count() == (page.Type is null ? 0 : 1)
+            && texts.Count(await kept.SumAsync(c => c.Version, ct), search, page.Type) is { } held) return held;
         texts.Refresh();
         return await base.CountAsync(spec, ct);
     }

@@ -15,12 +15,13 @@ namespace Media.Infrastructure.Persistence.Repositories;
 /// a millisecond. After the titles change, the texts are read again in the background, one read at a time and for at
 /// most a tenth of the time; meanwhile the database counts. The page itself is always read from the database.
 /// </summary>
-internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<TitleSearchTexts> logger) : IDisposable
+internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<TitleSearchTexts> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>At most 8 million characters (16 MB, about 450,000 titles of TMDB's lengths); a larger library is counted by the database.</summary>
     internal const int MostChars = 8 * 1024 * 1024;
 
     private static readonly TimeSpan TooManyWait = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan FailedWait = TimeSpan.FromSeconds(10);
 
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -41,7 +42,8 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
         lock (_lock)
         {
             if (!_reading.IsCompleted || Environment.TickCount64 < _nextReadAt || _stopping.IsCancellationRequested) return;
-            _reading = Task.Run(ReadAsync);
+            // Not the request's context (its activity, its log scopes): the read outlives it.
+            using (ExecutionContext.SuppressFlow()) _reading = Task.Run(ReadAsync);
         }
     }
 
@@ -72,9 +74,10 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
             else if (held is not null)
                 logger.LogDebug("Read {Titles} titles' search texts ({Chars} characters) in {Ms} ms", held.Titles, held.Chars, watch.ElapsedMilliseconds);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+        catch (Exception) when (_stopping.IsCancellationRequested) { } // shutting down
         catch (Exception e)
         {
+            wait = FailedWait;
             logger.LogWarning(e, "The titles' search texts could not be read: searches are counted by the database");
         }
         finally
@@ -85,7 +88,22 @@ internal sealed class TitleSearchTexts(IServiceScopeFactory scopes, ILogger<Titl
         }
     }
 
-    public void Dispose() => _stopping.Cancel();
+    public async ValueTask DisposeAsync()
+    {
+        Task reading;
+        lock (_lock)
+        {
+            _stopping.Cancel();
+            reading = _reading;
+        }
+        await reading; // a read ends quietly once stopping
+    }
+
+    /// <summary>For a container disposed synchronously: the read is told to stop, not waited for.</summary>
+    public void Dispose()
+    {
+        lock (_lock) _stopping.Cancel();
+    }
 
     /// <summary>
     /// The texts end to end in one array, each title's start in another (and the end of the last), with each title's
