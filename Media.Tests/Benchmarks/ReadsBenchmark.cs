@@ -85,6 +85,8 @@ public sealed class ReadsBenchmark
             ("mediaFiles.missing.first", $"/v1/media-files?exists=false&pageSize=50"),
             ("mediaFiles.missing.last", $"/v1/media-files?exists=false&pageSize=50&page={missingPages}"),
             ("mediaFiles.present.last", $"/v1/media-files?exists=true&pageSize=50&page={pages - missingPages}"),
+            ("mediaFiles.library.missing.first", $"/v1/media-files?libraryId={library}&exists=false&pageSize=50"),
+            ("mediaFiles.library.missing.last", $"/v1/media-files?libraryId={library}&exists=false&pageSize=50&page={missingPages}"),
             ("mediaItems.first", "/v1/media-items?pageSize=50"),
             ("mediaItems.last", $"/v1/media-items?pageSize=50&page={pages}"),
             ("mediaItems.desc.first", "/v1/media-items?pageSize=50&sortKey=title&sortDirection=desc"),

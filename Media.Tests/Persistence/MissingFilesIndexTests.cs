@@ -4,6 +4,7 @@ using Media.Domain.Libraries;
 using Media.Domain.MediaFiles;
 using Media.Domain.MediaItems;
 using Media.Infrastructure.Persistence;
+using Media.Infrastructure.Persistence.Repositories;
 using Media.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,11 @@ public sealed class MissingFilesIndexTests(Provider provider) : DatabaseTest(pro
         var page = new PageRequest(1, 50);
         Assert.That(await Get<IMediaFileRepository>().CountAsync(new MediaFilesPage(library, null, false, page), Ct), Is.EqualTo(60));
         Assert.That(await Get<IMediaFileRepository>().CountAsync(new MediaFilesPage(library, null, true, page), Ct), Is.EqualTo(2_940));
-        var plan = await PlanAsync(db.Set<MediaFile>().Where(f => f.LibraryId == library && !f.State.Exists).Select(f => f.Id));
+        // Each missing file's library looked up by the file's key: not every file of the library read (nor every file).
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = MediaFileRepository.LibraryMissingSql.Replace("{0}", "'" + library.Value + "'", StringComparison.Ordinal);
+        var plan = await PlanAsync(command);
         Assert.That(plan, Does.Contain("ix_media_file_state_missing"), plan);
+        Assert.That(plan, Provider == Provider.Postgres ? Does.Contain("Index Scan using pk_media_file on media_file") : Does.Match(@"SEARCH f USING .*\(id=\?\)"), plan);
     }
 }
