@@ -159,19 +159,16 @@ internal sealed class UnmatchedFileRepository(MediaDbContext db, QueueBookmarks 
             total = Kept(sums?.Count ?? 0);
             stamp = new QueueBookmarks.Stamp(sums?.Version ?? 0, sums?.Count ?? 0);
         }
-        if (page.Skip >= total) return new PagedList<UnmatchedFile>([], page.Page, page.PageSize, total);
-
         // A page past the middle is read from the other end (the database skips at most half of the queue), in the
         // reverse order, and turned round.
-        var take = Math.Min(page.PageSize, total - page.Skip);
-        var reversed = page.Skip > (total - take) / 2;
+        if (SpecificationEvaluator.PageWindow.Of(page, total) is not { } window) return new PagedList<UnmatchedFile>([], page.Page, page.PageSize, total);
+        var (offset, take, reversed) = window;
         var desc = (page.Direction == SortDirection.Desc) != reversed;
         IQueryable<UnmatchedFile> Ordered(IQueryable<UnmatchedFile> q) =>
             desc ? q.OrderByDescending(u => u.DiscoveredAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.DiscoveredAt).ThenBy(u => u.Id);
 
         // A deep page of a settled queue starts from the bookmark before it; the bookmarks up to it are learnt on the
         // way, a spacing at a time (that read costs two to three plain skips; the next ones skip less than a spacing).
-        var offset = reversed ? total - page.Skip - take : page.Skip;
         var (start, from) = (0, (QueueBookmarks.Key?)null);
         var spacing = bookmarks.SpacingFor(total);
         if (stamp is { } v && offset >= spacing && bookmarks.Settled(library, status, desc, v))
