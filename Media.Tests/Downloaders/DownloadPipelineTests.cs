@@ -74,6 +74,9 @@ public sealed class DownloadPipelineTests(DownloaderKind kind)
         {
             var bytes = new byte[size];
             Random.Shared.NextBytes(bytes);
+            // No zero byte: random data now and then holds a raw video start code (00 00 8x, 00 00 01) and ffprobe reads
+            // it as a 176x144 video, which the policy's resolution rule then refuses.
+            bytes.AsSpan().Replace((byte)0, (byte)1);
             await File.WriteAllBytesAsync(Path.Combine(path, name), bytes, Ct);
         }
         return path;
